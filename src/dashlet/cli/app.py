@@ -1,0 +1,24 @@
+"""The root ``dashlet`` group and its explicit table of command groups."""
+
+from __future__ import annotations
+
+import click
+
+from dashlet._version import __version__
+from dashlet.cli.org_commands import db_group, org_group, secret_group, user_group
+
+COMMANDS: list[click.Command] = [org_group, user_group, secret_group, db_group]
+
+
+@click.group(help="Dashlet: self-hosted dashboards with secure signed embedding.")
+@click.version_option(__version__, prog_name="dashlet")
+def cli() -> None:
+    pass
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="dashlet")

@@ -1,0 +1,33 @@
+from sqlalchemy import inspect
+
+from dashlet.config import Settings
+from dashlet.store.database import Database, open_database
+
+
+def test_migrations_create_every_table(any_db: Database) -> None:
+    tables = set(inspect(any_db.engine).get_table_names())
+    assert {
+        "organizations",
+        "users",
+        "memberships",
+        "data_sources",
+        "dashboards",
+        "variables",
+        "charts",
+        "seen_tokens",
+        "daily_usage",
+        "daily_refusals",
+        "revocations",
+        "audit_events",
+        "alembic_version",
+    } <= tables
+
+
+def test_opening_twice_applies_migrations_once(settings: Settings) -> None:
+    first = open_database(settings)
+    first.dispose()
+    second = open_database(settings)
+    with second.engine.connect() as conn:
+        versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    second.dispose()
+    assert versions == [("0001",)]
