@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/install-system-deps
+$(STAMP): pyproject.toml scripts/install-system-deps tests/embed/snippet-runtime/package-lock.json
 	bash scripts/install-system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,mysql,redis]'
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (scripts/install-system-deps does it on Debian), then run make install again." >&2; exit 1; }; npm ci --prefix tests/embed/snippet-runtime --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 demo: install

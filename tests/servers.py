@@ -26,7 +26,9 @@ def pg_tool(name: str) -> str:
             return str(folder / name)
     found = shutil.which(name)
     if found is None:
-        raise RuntimeError(f"PostgreSQL's {name} is not installed (run scripts/install-system-deps)")
+        raise RuntimeError(
+            f"PostgreSQL's {name} is not installed (run scripts/install-system-deps)"
+        )
     return found
 
 
@@ -46,13 +48,27 @@ def postgres_server() -> Iterator[str]:
         shutil.chown(sockets, "postgres")
     port = free_port()
     subprocess.run(
-        as_postgres([pg_tool("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]),
+        as_postgres(
+            [pg_tool("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
+        ),
         check=True,
         capture_output=True,
     )
     options = f"-p {port} -k {sockets} -h 127.0.0.1 -F -c fsync=off -c full_page_writes=off"
     subprocess.run(
-        as_postgres([pg_tool("pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]),
+        as_postgres(
+            [
+                pg_tool("pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "start",
+            ]
+        ),
         check=True,
         capture_output=True,
     )

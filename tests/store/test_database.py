@@ -2,6 +2,7 @@ from sqlalchemy import inspect
 
 from dashlet.config import Settings
 from dashlet.store.database import Database, open_database
+from dashlet.store.organizations import create_organization, reset_secret
 
 
 def test_migrations_create_every_table(any_db: Database) -> None:
@@ -31,3 +32,18 @@ def test_opening_twice_applies_migrations_once(settings: Settings) -> None:
         versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
     second.dispose()
     assert versions == [("0001",)]
+
+
+def test_changing_a_secret_moves_the_generation_every_process_watches(db: Database) -> None:
+    create_organization(db, "acme")
+    before = db.notifier.generation()
+    reset_secret(db, "acme")
+    assert db.notifier.generation() != before
+
+
+def test_a_second_process_sees_the_change(settings: Settings, db: Database) -> None:
+    other_process = open_database(settings, migrate=False)
+    seen = other_process.notifier.generation()
+    create_organization(db, "acme")
+    assert other_process.notifier.generation() != seen
+    other_process.dispose()

@@ -5,9 +5,25 @@ from __future__ import annotations
 import click
 
 from dashlet._version import __version__
+from dashlet.cli.embed_commands import sign_command, snippet_command
 from dashlet.cli.org_commands import db_group, org_group, secret_group, user_group
+from dashlet.cli.query_commands import query_command
+from dashlet.cli.serve_commands import serve_command
+from dashlet.cli.spec_commands import apply_command, dashboards_group, embed_group
 
-COMMANDS: list[click.Command] = [org_group, user_group, secret_group, db_group]
+COMMANDS: list[click.Command] = [
+    org_group,
+    user_group,
+    secret_group,
+    db_group,
+    query_command,
+    apply_command,
+    dashboards_group,
+    embed_group,
+    sign_command,
+    snippet_command,
+    serve_command,
+]
 
 
 @click.group(help="Dashlet: self-hosted dashboards with secure signed embedding.")

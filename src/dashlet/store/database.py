@@ -13,9 +13,22 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashlet.config import Settings
+from dashlet.store.changes import ChangeNotifier, FileChangeNotifier
 from dashlet.store.crypto import SecretBox
+from dashlet.store.models import (
+    Chart,
+    Dashboard,
+    DataSource,
+    Membership,
+    Organization,
+    Revocation,
+    Variable,
+)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+GENERATION_FILE = "metadata.generation"
+# Changes to these reach every process's hot-path caches at once; usage counters do not.
+WATCHED = (Organization, Dashboard, Variable, Chart, DataSource, Revocation, Membership)
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
@@ -44,13 +57,30 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-class Database:
-    """The metadata store of one process: an engine, a session factory and the secret box."""
+def _note_watched_changes(session: Session, _context: Any, _instances: Any) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(instance, WATCHED) for instance in changed):
+        session.info["announce"] = True
 
-    def __init__(self, engine: Engine, box: SecretBox) -> None:
+
+class Database:
+    """The metadata store of one process: engine, sessions, secret box and change notifier.
+
+    Store code writes watched tables through ORM objects (not bulk UPDATEs), so every commit that
+    touches them announces the change to all processes.
+    """
+
+    def __init__(self, engine: Engine, box: SecretBox, notifier: ChangeNotifier) -> None:
         self.engine = engine
         self.box = box
+        self.notifier = notifier
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", _note_watched_changes)
+        event.listen(self._sessions, "after_commit", self._announce_if_changed)
+
+    def _announce_if_changed(self, session: Session) -> None:
+        if session.info.pop("announce", False):
+            self.notifier.announce()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -64,9 +94,9 @@ class Database:
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     """Open (and by default migrate) the metadata database described by ``settings``."""
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_metadata_engine(settings.metadata_url)
     if migrate:
         upgrade(engine)
-    return Database(engine, SecretBox(settings.require_secret_key()))
+    notifier = FileChangeNotifier(settings.data_dir / GENERATION_FILE)
+    return Database(engine, SecretBox(settings.require_secret_key()), notifier)

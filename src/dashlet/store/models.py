@@ -185,7 +185,7 @@ class SeenToken(Base):
 
 
 class DailyUsage(Base):
-    """Per dashboard, day and usage-key value: new tokens, loads and cache hits/misses."""
+    """Per dashboard, day and usage-key value: new tokens, loads, cache hits/misses, 1.0 loads."""
 
     __tablename__ = "daily_usage"
     __table_args__ = (UniqueConstraint("dashboard_id", "day", "usage_value"),)
@@ -198,19 +198,17 @@ class DailyUsage(Base):
     loads: Mapped[int] = mapped_column(Integer, default=0)
     cache_hits: Mapped[int] = mapped_column(Integer, default=0)
     cache_misses: Mapped[int] = mapped_column(Integer, default=0)
+    legacy_loads: Mapped[int] = mapped_column(Integer, default=0)  # loads through 1.0 URLs
 
 
 class DailyRefusal(Base):
-    """Refused embed requests per organization, dashboard (when known), day and code."""
+    """Refused embed requests per dashboard, day and code."""
 
     __tablename__ = "daily_refusals"
-    __table_args__ = (UniqueConstraint("organization_id", "dashboard_id", "day", "code"),)
+    __table_args__ = (UniqueConstraint("dashboard_id", "day", "code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    dashboard_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dashboards.id", ondelete="CASCADE")
-    )
+    dashboard_id: Mapped[int] = mapped_column(ForeignKey("dashboards.id", ondelete="CASCADE"))
     day: Mapped[dt.date] = mapped_column(Date)
     code: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(Integer, default=0)

@@ -103,3 +103,45 @@ def reset_secret(db: Database, slug: str) -> str:
         org.previous_secret_until = None
         org.secret_version += 1
     return secret
+
+
+MAX_GRACE = dt.timedelta(hours=24)
+
+
+def rotate_secret(db: Database, slug: str, grace: dt.timedelta) -> str:
+    """Make a new secret while the current one stays valid for ``grace`` (at most 24 h)."""
+    if not dt.timedelta(0) < grace <= MAX_GRACE:
+        raise ConfigError("The grace window must be more than 0 and at most 24 hours.")
+    secret = new_embed_secret()
+    with db.session() as session:
+        org = find_organization(session, slug)
+        org.previous_secret = org.embed_secret
+        org.previous_secret_until = dt.datetime.now(dt.UTC) + grace
+        org.embed_secret = db.box.encrypt(secret)
+        org.secret_version += 1
+    return secret
+
+
+def set_legacy_enabled(db: Database, slug: str, enabled: bool) -> OrganizationInfo:
+    """Turn the Embedding 1.0 URLs on or off for an organization."""
+    with db.session() as session:
+        org = find_organization(session, slug)
+        org.legacy_enabled = enabled
+        return OrganizationInfo.of(org)
+
+
+ORIGIN = re.compile(r"^(https?://(\*\.)?[a-z0-9.-]+(:\d{1,5})?|'self')$")
+
+
+def set_frame_ancestors(db: Database, slug: str, origins: list[str]) -> OrganizationInfo:
+    """Set the origins allowed to frame this organization's embeds (empty = any origin)."""
+    cleaned = [origin.strip().rstrip("/").lower() for origin in origins if origin.strip()]
+    for origin in cleaned:
+        if not ORIGIN.match(origin):
+            raise ConfigError(
+                f"{origin!r} is not an origin: use scheme://host[:port], e.g. https://app.example.com."
+            )
+    with db.session() as session:
+        org = find_organization(session, slug)
+        org.frame_ancestors = cleaned
+        return OrganizationInfo.of(org)

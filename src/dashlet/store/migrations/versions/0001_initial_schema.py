@@ -162,8 +162,7 @@ def upgrade() -> None:
     op.create_table(
         "daily_refusals",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("organization_id", sa.Integer(), nullable=False),
-        sa.Column("dashboard_id", sa.Integer(), nullable=True),
+        sa.Column("dashboard_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
@@ -173,19 +172,9 @@ def upgrade() -> None:
             name=op.f("fk_daily_refusals_dashboard_id_dashboards"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["organization_id"],
-            ["organizations.id"],
-            name=op.f("fk_daily_refusals_organization_id_organizations"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_daily_refusals")),
         sa.UniqueConstraint(
-            "organization_id",
-            "dashboard_id",
-            "day",
-            "code",
-            name=op.f("uq_daily_refusals_organization_id_dashboard_id_day_code"),
+            "dashboard_id", "day", "code", name=op.f("uq_daily_refusals_dashboard_id_day_code")
         ),
     )
     op.create_table(
@@ -198,6 +187,7 @@ def upgrade() -> None:
         sa.Column("loads", sa.Integer(), nullable=False),
         sa.Column("cache_hits", sa.Integer(), nullable=False),
         sa.Column("cache_misses", sa.Integer(), nullable=False),
+        sa.Column("legacy_loads", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["dashboard_id"],
             ["dashboards.id"],

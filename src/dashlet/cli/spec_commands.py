@@ -1,0 +1,155 @@
+"""``dashlet apply``, ``dashlet dashboards list`` and ``dashlet embed enable|disable``."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import click
+
+from dashlet.cli.context import (
+    dashlet_command,
+    data_dir_option,
+    database,
+    fail,
+    print_json,
+    reports_errors,
+)
+from dashlet.config import Settings
+from dashlet.errors import SpecError
+from dashlet.spec.apply import apply_folder
+from dashlet.spec.tenancy import TenancyReport, require_fail_closed
+from dashlet.store.dashboards import get_dashboard, list_dashboards, set_embed_settings
+from dashlet.store.definitions import DashboardDef
+
+dashboards_group = click.Group("dashboards", help="List an organization's dashboards.")
+embed_group = click.Group("embed", help="Turn embedding on or off for one dashboard.")
+
+
+@click.command("apply")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--org", "org_slug", required=True, help="Organization slug.")
+@data_dir_option
+@reports_errors
+def apply_command(settings: Settings, folder: Path, org_slug: str) -> None:
+    """Check FOLDER (sources.yaml, dashboards/*.yaml), then create or update it all at once."""
+    try:
+        report = apply_folder(database(settings), folder, org_slug)
+    except SpecError as error:
+        for problem in error.problems:
+            where = os.path.join(folder, problem.file)
+            click.echo(str(dataclasses.replace(problem, file=where)), err=True)
+        count = len(error.problems)
+        fail(f"{count} problem{'s' if count != 1 else ''} found; nothing was applied.")
+        return
+    click.echo(f"Applied {folder} to organization {org_slug!r}:")
+    for line in report.summary():
+        click.echo(f"  {line}")
+
+
+def dashboard_json(dashboard: DashboardDef) -> dict[str, object]:
+    """One dashboard in the CONTRACT shape of ``dashlet dashboards list --json``."""
+    return {
+        "id": dashboard.id,
+        "slug": dashboard.slug,
+        "title": dashboard.title,
+        "variables": [
+            {
+                "name": v.name,
+                "type": v.type,
+                "hidden": v.hidden,
+                "required": v.required,
+                "multi": v.multi,
+            }
+            for v in dashboard.variables
+        ],
+        "embed": {
+            "enabled": dashboard.embed.enabled,
+            "allow_viewer_variables": dashboard.embed.allow_viewer_variables,
+        },
+        "charts": [{"slug": c.slug, "title": c.title, "type": c.type} for c in dashboard.charts],
+    }
+
+
+@dashlet_command(dashboards_group, "list")
+@click.option("--org", "org_slug", required=True, help="Organization slug.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def dashboards_list(settings: Settings, org_slug: str, as_json: bool) -> None:
+    """List the dashboards of an organization, with their variables and charts."""
+    dashboards = list_dashboards(database(settings), org_slug)
+    if as_json:
+        print_json([dashboard_json(d) for d in dashboards])
+        return
+    if not dashboards:
+        click.echo(f"Organization {org_slug!r} has no dashboards yet (see `dashlet apply`).")
+    for d in dashboards:
+        embed = "embedding on" if d.embed.enabled else "embedding off"
+        charts = f"{len(d.charts)} chart{'s' if len(d.charts) != 1 else ''}"
+        click.echo(f"{d.id:>5}  {d.slug}  {d.title!r}  {charts}, {embed}")
+
+
+@dashlet_command(embed_group, "enable")
+@click.option("--org", "org_slug", required=True, help="Organization slug.")
+@click.option("--dashboard", "dashboard_slug", required=True, help="Dashboard slug.")
+@click.option(
+    "--allow-viewer-variables",
+    is_flag=True,
+    help="Let viewers set the variables that are neither hidden nor set by the token.",
+)
+def embed_enable(
+    settings: Settings, org_slug: str, dashboard_slug: str, allow_viewer_variables: bool
+) -> None:
+    """Turn embedding on, unless a chart would show every tenant's rows (fail-closed)."""
+    db = database(settings)
+    dashboard = get_dashboard(db, org_slug, dashboard_slug)
+    wanted = dataclasses.replace(
+        dashboard,
+        embed=dataclasses.replace(
+            dashboard.embed, enabled=True, allow_viewer_variables=allow_viewer_variables
+        ),
+    )
+    try:
+        report = require_fail_closed(wanted)
+    except SpecError as error:
+        reasons = " ".join(problem.message for problem in error.problems)
+        fail(f"Embedding stays off for {dashboard_slug!r}: {reasons}")
+        return
+    set_embed_settings(
+        db, org_slug, dashboard_slug, enabled=True, allow_viewer_variables=allow_viewer_variables
+    )
+    viewers = "viewers may set" if allow_viewer_variables else "viewers cannot change"
+    click.echo(f"Embedding is on for {dashboard_slug!r} ({viewers} its variables).")
+    for line in _tenancy_lines(report):
+        click.echo(f"  {line}")
+
+
+@dashlet_command(embed_group, "disable")
+@click.option("--org", "org_slug", required=True, help="Organization slug.")
+@click.option("--dashboard", "dashboard_slug", required=True, help="Dashboard slug.")
+def embed_disable(settings: Settings, org_slug: str, dashboard_slug: str) -> None:
+    """Turn embedding off: every embed URL of this dashboard gets embedding_disabled."""
+    db = database(settings)
+    dashboard = get_dashboard(db, org_slug, dashboard_slug)
+    set_embed_settings(
+        db,
+        org_slug,
+        dashboard_slug,
+        enabled=False,
+        allow_viewer_variables=dashboard.embed.allow_viewer_variables,
+    )
+    click.echo(f"Embedding is off for {dashboard_slug!r}.")
+
+
+def _tenancy_lines(report: TenancyReport) -> list[str]:
+    """How each chart is kept to one tenant, for the owner who just turned embedding on."""
+    if not report.hidden:
+        return ["This dashboard has no hidden variables: every viewer sees the same rows."]
+    lines = []
+    for finding in report.findings:
+        subject = f"chart {finding.name}" if finding.kind == "chart" else f"{finding.name} choices"
+        if finding.filtered_by:
+            lines.append(f"{subject}: filtered by {', '.join(finding.filtered_by)}")
+        elif finding.shared:
+            lines.append(f"{subject}: shared (the same rows for every tenant)")
+    return lines

@@ -1,0 +1,1 @@
+"""Signed embedding: verify and explain tokens, sign URLs, write snippets, count usage, revoke."""

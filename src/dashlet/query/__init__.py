@@ -1,0 +1,1 @@
+"""Running chart SQL: bind parsing, variable typing, sources, caching and the chart engine."""

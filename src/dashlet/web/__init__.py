@@ -1,0 +1,1 @@
+"""The web server: ``create_app(settings)`` and its route tables."""
