@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import statistics
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -29,16 +26,6 @@ class Measurement:
         if self.baseline is None or self.baseline == 0:
             return None
         return self.value / self.baseline
-
-
-def median_seconds(run: Callable[[], object], *, repeats: int) -> float:
-    """The median wall time of ``repeats`` calls of ``run``."""
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def machine() -> str:

@@ -81,3 +81,45 @@ def postgres_server() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def dashlet_server(environ: dict[str, str], *args: str) -> Iterator[str]:
+    """Run ``dashlet serve`` in a subprocess on a free loopback port; yields its base URL.
+
+    Output goes to ``environ['DASHLET_DATA_DIR']/server.log`` so tests can read the access log.
+    """
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    log_path = Path(environ["DASHLET_DATA_DIR"]) / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dashlet", "serve", "--port", str(port), *args],
+            env={**os.environ, **environ},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(base_url + "/healthz", timeout=2):  # noqa: S310 (loopback)
+                        break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(
+                            "dashlet serve did not start:\n" + log_path.read_text()
+                        ) from None
+                    time.sleep(0.1)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)

@@ -94,3 +94,9 @@ def test_progress_bar_goes_to_standard_error(
 def test_refuses_a_warehouse_without_orders(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         build(tmp_path, orders=0)
+
+
+def test_reuses_a_file_this_process_has_open_with_other_settings(tmp_path: Path) -> None:
+    path = build(tmp_path).path
+    with duckdb.connect(str(path), read_only=True, config={"custom_user_agent": "engine"}):
+        assert not build(tmp_path).built

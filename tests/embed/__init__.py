@@ -17,7 +17,7 @@ OTHER_SECRET = "another-orgs-secret-Pq7Lm2Xc9Vb4Nz6Kt1Rw8Hs3Df"
 ORGANIZATION_ID = 45546
 DASHBOARD_ID = 3
 NOW = 1_800_000_000.0
-LONG_NAME = "V" * 10_000
+LONG_NAME = "V" * 5_000  # the longest that fits in an 8 KiB token with room to spare
 UNICODE_NAME = "RÉGION_地域"
 
 

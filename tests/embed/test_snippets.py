@@ -63,6 +63,33 @@ def secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def run_program(
+    language: str, code: str, secret: str | None, folder: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run example ``code`` with the real runtime of ``language``; returns the finished process."""
+    runtime = shutil.which(RUNTIMES[language])
+    if runtime is None:
+        pytest.fail(f"{RUNTIMES[language]} is not installed: run scripts/install-system-deps.")
+    if language == "javascript" and not (NODE_MODULES / "jsonwebtoken").is_dir():
+        pytest.fail("jsonwebtoken is missing: run `npm ci` in tests/embed/snippet-runtime.")
+    program = folder / f"embed-{language}"
+    program.write_text(code, encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if k != "DASHLET_EMBED_SECRET"}
+    environ["NODE_PATH"] = str(NODE_MODULES)
+    if secret is not None:
+        environ["DASHLET_EMBED_SECRET"] = secret
+    return subprocess.run(
+        [runtime, str(program)],
+        env=environ,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+
+
 @pytest.fixture
 def run_snippet(tmp_path: Path) -> RunSnippet:
     """Render the snippet for ``language``, run it with its real runtime, return the process."""
@@ -70,30 +97,10 @@ def run_snippet(tmp_path: Path) -> RunSnippet:
     def run(
         language: str, secret: str | None, env: Mapping[str, object] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        runtime = shutil.which(RUNTIMES[language])
-        if runtime is None:
-            pytest.fail(f"{RUNTIMES[language]} is not installed: run scripts/install-system-deps.")
-        if language == "javascript" and not (NODE_MODULES / "jsonwebtoken").is_dir():
-            pytest.fail("jsonwebtoken is missing: run `npm ci` in tests/embed/snippet-runtime.")
         code = render_snippet(
             language, base_url=BASE_URL, org_slug="acme", dashboard=make_dashboard(), env=env
         )
-        program = tmp_path / f"embed-{language}"
-        program.write_text(code, encoding="utf-8")
-        environ = {k: v for k, v in os.environ.items() if k != "DASHLET_EMBED_SECRET"}
-        environ["NODE_PATH"] = str(NODE_MODULES)
-        if secret is not None:
-            environ["DASHLET_EMBED_SECRET"] = secret
-        return subprocess.run(
-            [runtime, str(program)],
-            env=environ,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=60,
-            check=False,
-        )
+        return run_program(language, code, secret, tmp_path)
 
     return run
 

@@ -67,7 +67,7 @@ def verify(
 def token_of_length(length: int) -> str:
     """A correctly signed token exactly ``length`` bytes long (the padding claim is ignored)."""
     for kid in range(4):  # base64 lengths skip 4n+1, so a header a little longer may be needed
-        for size in range(length):
+        for size in range(length * 3 // 4 - 200, length):
             token = sign(claims(padding="x" * size), headers={"kid": "k" * kid})
             if len(token) >= length:
                 break
@@ -76,136 +76,155 @@ def token_of_length(length: int) -> str:
     raise AssertionError(f"no token of {length} bytes")
 
 
-def refuses(token: str | None, code: str, **variables: object) -> object:
-    return pytest.param(token, code, id=code + ":" + str(variables.get("case", "")))
-
-
+# Every refusal code with the tokens that must get it (codes in the order their checks run).
+REFUSED_BY_CODE: dict[str, dict[str, str | None]] = {
+    "token_missing": {
+        "none": None,
+        "empty": "",
+    },
+    "token_too_large": {
+        "8193-bytes": token_of_length(MAX_TOKEN_BYTES + 1),
+        "4097-chars-8194-bytes": "é" * 4097,
+        "too-large-before-shape": "!" * 9000,
+        "env-10000-char-name": forge_claims(claims(env={"W" * 10_000: 1})),
+    },
+    "token_malformed": {
+        "two-segments": "abc.def",
+        "four-segments": sign(claims()) + ".x",
+        "empty-payload": f"{segment(HS256)}..sig",
+        "leading-space": " " + sign(claims()),
+        "trailing-newline": sign(claims()) + "\n",
+        "bearer-prefix": "Bearer " + sign(claims()),
+        "standard-b64-char": sign(claims()).replace("J", "+", 1),
+        "padded-header": segment(HS256) + "=." + segment(VALID) + ".AAAA",
+        "padded-payload": segment(HS256) + "." + segment(VALID) + "=.AAAA",
+        "signature-over-padded": sign(claims()) + "==",
+        "signature-4n+1": f"{segment(HS256)}.{segment(VALID)}.AAAAA",
+        "padding-only": f"{segment(HS256)}.{segment(VALID)}.=",
+        "payload-4n+1": f"{segment(HS256)}.AAAAA.AAAA",
+        "non-ascii-letter": f"{segment(HS256)}.{segment(VALID)}.ÄAAA",
+        "header-not-json": forge("not json", VALID),
+        "header-array": forge('["HS256"]', VALID),
+        "header-duplicate-alg": forge('{"alg":"HS256","alg":"none"}', VALID),
+        "header-nan": forge('{"alg":"HS256","x":NaN}', VALID),
+        "header-crit": forge('{"alg":"HS256","crit":["exp"]}', VALID),
+        "header-crit-null": forge('{"alg":"HS256","crit":null}', VALID),
+        "header-not-utf8": forge(b'{"alg":"HS256","x":"\xff"}', VALID),
+        "header-bom": forge("\ufeff" + HS256, VALID),
+        "payload-not-json": forge(HS256, "not json"),
+        "payload-array": forge(HS256, "[1, 2]"),
+        "payload-string": forge(HS256, '"text"'),
+        "payload-null": forge(HS256, "null"),
+        "duplicate-organization": forge(HS256, VALID[:-1] + ', "organization": 1}'),
+        "duplicate-exp": forge(HS256, VALID[:-1] + ', "exp": 1e15}'),
+        "duplicate-env-name": forge(HS256, '{"env": {"TENANT": 1, "TENANT": 2}}'),
+        "exp-nan": forge(HS256, VALID.replace(f"{NOW + 600}", "NaN")),
+        "exp-infinity": forge(HS256, VALID.replace(f"{NOW + 600}", "Infinity")),
+        "exp-1e400": forge(HS256, VALID.replace(f"{NOW + 600}", "1e400")),
+        "exp-minus-1e400": forge(HS256, VALID.replace(f"{NOW + 600}", "-1e400")),
+        "deep-nesting": forge(HS256, "[" * 3000 + "]" * 3000),
+        "5000-digit-number": forge(HS256, '{"x": ' + "9" * 5000 + "}"),
+        "payload-not-utf8": forge(HS256, b"\xff\xfe{}"),
+        "organization-true": forge_claims(claims(organization=True)),
+        "organization-float": forge_claims(claims(organization=float(ORGANIZATION_ID))),
+        "organization-space": forge_claims(claims(organization=f" {ORGANIZATION_ID}")),
+        "organization-1e3": forge_claims(claims(organization="1e3")),
+        "organization-plus": forge_claims(claims(organization=f"+{ORGANIZATION_ID}")),
+        "organization-empty-string": forge_claims(claims(organization="")),
+        "organization-arabic-digits": forge_claims(claims(organization="٤٥٥٤٦")),
+        "organization-null": forge_claims(claims(organization=None)),
+        "organization-list": forge_claims(claims(organization=[ORGANIZATION_ID])),
+        "organization-missing": forge_claims(claims(organization=...)),
+        "organization-5000-digits": forge_claims(claims(organization="1" * 5000)),
+        "dashboard-true": forge_claims(claims(dashboard=True)),
+        "dashboard-float": forge_claims(claims(dashboard=3.0)),
+        "dashboard-space": forge_claims(claims(dashboard="3 ")),
+        "dashboard-missing": forge_claims(claims(dashboard=...)),
+        "exp-string": forge_claims(claims(exp=str(int(NOW + 600)))),
+        "exp-true": forge_claims(claims(exp=True)),
+        "exp-false": forge_claims(claims(exp=False)),
+        "exp-list": forge_claims(claims(exp=[NOW + 600])),
+        "exp-object": forge_claims(claims(exp={"at": NOW + 600})),
+        "nbf-string": forge_claims(claims(nbf=str(int(NOW)))),
+        "nbf-null": forge_claims(claims(nbf=None)),
+        "iat-true": forge_claims(claims(iat=True)),
+        "iat-list": forge_claims(claims(iat=[NOW])),
+        "env-list": forge_claims(claims(env=[["TENANT", 1]])),
+        "env-string": forge_claims(claims(env="TENANT=1")),
+        "env-null": forge_claims(claims(env=None)),
+        "env-number": forge_claims(claims(env=1)),
+    },
+    "token_algorithm": {
+        "alg-none": forge('{"alg":"none"}', VALID, secret=None),
+        "alg-None": forge('{"alg":"None"}', VALID, secret=None),
+        "alg-HS512": sign(claims(), SECRET * 2, algorithm="HS512"),
+        "alg-RS256": forge('{"alg":"RS256"}', VALID),
+        "alg-missing": forge('{"typ":"JWT"}', VALID),
+        "alg-lowercase": forge('{"alg":"hs256"}', VALID),
+        "alg-list": forge('{"alg":["HS256"]}', VALID),
+        "alg-before-signature": forge('{"alg":"none"}', "not json", secret=OTHER_SECRET),
+    },
+    "token_bad_signature": {
+        "other-secret": sign(claims(), OTHER_SECRET),
+        "previous-secret-not-given": sign(claims(), PREVIOUS_SECRET),
+        "expired-and-bad-signature": sign(claims(exp=NOW - 3600), OTHER_SECRET),
+        "bad-payload-and-bad-signature": forge(HS256, "not json", OTHER_SECRET),
+        "hs256-empty-signature": forge(HS256, VALID, secret=None),
+        "truncated-signature": sign(claims())[:-4],
+    },
+    "token_wrong_organization": {
+        "organization-other": forge_claims(claims(organization=ORGANIZATION_ID + 1)),
+        "organization-negative": forge_claims(claims(organization=-ORGANIZATION_ID)),
+        "organization-other-string": forge_claims(claims(organization=str(ORGANIZATION_ID + 1))),
+        "organization-before-dashboard": forge_claims(claims(organization=1, dashboard=4)),
+    },
+    "token_wrong_dashboard": {
+        "dashboard-other": forge_claims(claims(dashboard=4)),
+    },
+    "token_exp_missing": {
+        "exp-absent": forge_claims(claims(exp=...)),
+        "exp-null": forge_claims(claims(exp=None)),
+    },
+    "token_exp_too_far": {
+        "exp-1e20": forge_claims(claims(exp=1e20)),
+        "exp-10**400": forge_claims(claims(exp=10**400)),
+        "exp-milliseconds": forge_claims(claims(exp=int(NOW + 600) * 1000)),
+        "exp-beyond-24h-and-leeway": forge_claims(claims(exp=NOW + 86400 + 61)),
+    },
+    "token_expired": {
+        "exp-past-leeway": forge_claims(claims(exp=NOW - 61)),
+        "exp-at-leeway": forge_claims(claims(exp=NOW - 60)),
+        "exp-minus-10**400": forge_claims(claims(exp=-(10**400))),
+        "exp-zero": forge_claims(claims(exp=0)),
+    },
+    "token_not_yet_valid": {
+        "nbf-future": forge_claims(claims(nbf=NOW + 61)),
+        "nbf-10**400": forge_claims(claims(nbf=10**400)),
+        "iat-future": forge_claims(claims(iat=NOW + 61)),
+    },
+    "unknown_variable": {
+        "env-unknown": forge_claims(claims(env={"TENANTS": 1})),
+        "env-wrong-case": forge_claims(claims(env={"tenant": 1})),
+        "env-empty-name": forge_claims(claims(env={"": 1})),
+        "env-unknown-5000-chars": forge_claims(claims(env={"W" * 5_000: 1})),
+    },
+    "invalid_variable_value": {
+        "env-value-null": forge_claims(claims(env={"TENANT": None})),
+        "env-multi-value-null": forge_claims(claims(env={"REGION": None})),
+        "env-value-object": forge_claims(claims(env={"TENANT": {"id": 1}})),
+        "env-list-of-lists": forge_claims(claims(env={"REGION": [["EU"]]})),
+        "env-list-of-objects": forge_claims(claims(env={"REGION": [{"x": "EU"}]})),
+        "env-list-with-null": forge_claims(claims(env={"REGION": ["EU", None]})),
+        "env-list-for-single": forge_claims(claims(env={"TENANT": [1, 2]})),
+        "env-wrong-type": forge_claims(claims(env={"TENANT": "abc"})),
+        "env-true-for-integer": forge_claims(claims(env={"TENANT": True})),
+        "env-bad-date": forge_claims(claims(env={"SINCE": "31/01/2024"})),
+    },
+}
 REFUSED = [
-    # presence and size, counted in bytes before any parsing
-    pytest.param(None, "token_missing", id="none"),
-    pytest.param("", "token_missing", id="empty"),
-    pytest.param(token_of_length(MAX_TOKEN_BYTES + 1), "token_too_large", id="8193-bytes"),
-    pytest.param("é" * 4097, "token_too_large", id="4097-chars-8194-bytes"),
-    pytest.param("!" * 9000, "token_too_large", id="too-large-before-shape"),
-    # shape
-    pytest.param("abc.def", "token_malformed", id="two-segments"),
-    pytest.param(sign(claims()) + ".x", "token_malformed", id="four-segments"),
-    pytest.param(f"{segment(HS256)}..sig", "token_malformed", id="empty-payload"),
-    pytest.param(" " + sign(claims()), "token_malformed", id="leading-space"),
-    pytest.param(sign(claims()) + "\n", "token_malformed", id="trailing-newline"),
-    pytest.param("Bearer " + sign(claims()), "token_malformed", id="bearer-prefix"),
-    pytest.param(sign(claims()).replace("J", "+", 1), "token_malformed", id="standard-b64-char"),
-    pytest.param(segment(HS256) + "=." + segment(VALID) + ".AAAA", "token_malformed", id="padded-header"),
-    pytest.param(segment(HS256) + "." + segment(VALID) + "=.AAAA", "token_malformed", id="padded-payload"),
-    pytest.param(sign(claims()) + "==", "token_malformed", id="signature-over-padded"),
-    pytest.param(f"{segment(HS256)}.{segment(VALID)}.AAAAA", "token_malformed", id="signature-4n+1"),
-    pytest.param(f"{segment(HS256)}.{segment(VALID)}.=", "token_malformed", id="padding-only"),
-    pytest.param(f"{segment(HS256)}.{segment(VALID)}x.AAAA", "token_malformed", id="payload-4n+1"),
-    pytest.param(f"{segment(HS256)}.{segment(VALID)}.ÄAAA", "token_malformed", id="non-ascii-letter"),
-    # header
-    pytest.param(forge("not json", VALID), "token_malformed", id="header-not-json"),
-    pytest.param(forge('["HS256"]', VALID), "token_malformed", id="header-array"),
-    pytest.param(forge('{"alg":"HS256","alg":"none"}', VALID), "token_malformed", id="header-duplicate-alg"),
-    pytest.param(forge('{"alg":"HS256","x":NaN}', VALID), "token_malformed", id="header-nan"),
-    pytest.param(forge('{"alg":"HS256","crit":["exp"]}', VALID), "token_malformed", id="header-crit"),
-    pytest.param(forge('{"alg":"HS256","crit":null}', VALID), "token_malformed", id="header-crit-null"),
-    pytest.param(forge(b'{"alg":"HS256","x":"\xff"}', VALID), "token_malformed", id="header-not-utf8"),
-    pytest.param(forge("\ufeff" + HS256, VALID), "token_malformed", id="header-bom"),
-    # algorithm
-    pytest.param(forge('{"alg":"none"}', VALID, secret=None), "token_algorithm", id="alg-none"),
-    pytest.param(forge('{"alg":"None"}', VALID, secret=None), "token_algorithm", id="alg-None"),
-    pytest.param(sign(claims(), algorithm="HS512"), "token_algorithm", id="alg-HS512"),
-    pytest.param(forge('{"alg":"RS256"}', VALID), "token_algorithm", id="alg-RS256"),
-    pytest.param(forge('{"typ":"JWT"}', VALID), "token_algorithm", id="alg-missing"),
-    pytest.param(forge('{"alg":"hs256"}', VALID), "token_algorithm", id="alg-lowercase"),
-    pytest.param(forge('{"alg":["HS256"]}', VALID), "token_algorithm", id="alg-list"),
-    pytest.param(forge('{"alg":"none"}', "not json", secret=OTHER_SECRET), "token_algorithm", id="alg-before-signature"),
-    # signature: checked before anything in the payload is read
-    pytest.param(sign(claims(), OTHER_SECRET), "token_bad_signature", id="other-secret"),
-    pytest.param(sign(claims(), PREVIOUS_SECRET), "token_bad_signature", id="previous-secret-not-given"),
-    pytest.param(sign(claims(exp=NOW - 3600), OTHER_SECRET), "token_bad_signature", id="expired-and-bad-signature"),
-    pytest.param(forge(HS256, "not json", OTHER_SECRET), "token_bad_signature", id="bad-payload-and-bad-signature"),
-    pytest.param(forge(HS256, VALID, secret=None), "token_bad_signature", id="hs256-empty-signature"),
-    pytest.param(sign(claims())[:-4], "token_bad_signature", id="truncated-signature"),
-    # payload
-    pytest.param(forge(HS256, "not json"), "token_malformed", id="payload-not-json"),
-    pytest.param(forge(HS256, "[1, 2]"), "token_malformed", id="payload-array"),
-    pytest.param(forge(HS256, '"text"'), "token_malformed", id="payload-string"),
-    pytest.param(forge(HS256, "null"), "token_malformed", id="payload-null"),
-    pytest.param(forge(HS256, VALID[:-1] + ', "organization": 1}'), "token_malformed", id="duplicate-organization"),
-    pytest.param(forge(HS256, VALID[:-1] + ', "exp": 1e15}'), "token_malformed", id="duplicate-exp"),
-    pytest.param(forge(HS256, '{"env": {"TENANT": 1, "TENANT": 2}}'), "token_malformed", id="duplicate-env-name"),
-    pytest.param(forge(HS256, VALID.replace(f"{NOW + 600}", "NaN")), "token_malformed", id="exp-nan"),
-    pytest.param(forge(HS256, VALID.replace(f"{NOW + 600}", "Infinity")), "token_malformed", id="exp-infinity"),
-    pytest.param(forge(HS256, VALID.replace(f"{NOW + 600}", "1e400")), "token_malformed", id="exp-1e400"),
-    pytest.param(forge(HS256, VALID.replace(f"{NOW + 600}", "-1e400")), "token_malformed", id="exp-minus-1e400"),
-    pytest.param(forge(HS256, "[" * 3000 + "]" * 3000), "token_malformed", id="deep-nesting"),
-    pytest.param(forge(HS256, '{"x": ' + "9" * 5000 + "}"), "token_malformed", id="5000-digit-number"),
-    pytest.param(forge(HS256, b"\xff\xfe{}"), "token_malformed", id="payload-not-utf8"),
-    # organization and dashboard: integers or ASCII digit strings, nothing else
-    pytest.param(forge_claims(claims(organization=True)), "token_malformed", id="organization-true"),
-    pytest.param(forge_claims(claims(organization=float(ORGANIZATION_ID))), "token_malformed", id="organization-float"),
-    pytest.param(forge_claims(claims(organization=f" {ORGANIZATION_ID}")), "token_malformed", id="organization-space"),
-    pytest.param(forge_claims(claims(organization="1e3")), "token_malformed", id="organization-1e3"),
-    pytest.param(forge_claims(claims(organization=f"+{ORGANIZATION_ID}")), "token_malformed", id="organization-plus"),
-    pytest.param(forge_claims(claims(organization="")), "token_malformed", id="organization-empty-string"),
-    pytest.param(forge_claims(claims(organization="٤٥٥٤٦")), "token_malformed", id="organization-arabic-digits"),
-    pytest.param(forge_claims(claims(organization=None)), "token_malformed", id="organization-null"),
-    pytest.param(forge_claims(claims(organization=[ORGANIZATION_ID])), "token_malformed", id="organization-list"),
-    pytest.param(forge_claims(claims(organization=...)), "token_malformed", id="organization-missing"),
-    pytest.param(forge_claims(claims(organization="1" * 5000)), "token_malformed", id="organization-5000-digits"),
-    pytest.param(forge_claims(claims(organization=ORGANIZATION_ID + 1)), "token_wrong_organization", id="organization-other"),
-    pytest.param(forge_claims(claims(organization=-ORGANIZATION_ID)), "token_wrong_organization", id="organization-negative"),
-    pytest.param(forge_claims(claims(organization=str(ORGANIZATION_ID + 1))), "token_wrong_organization", id="organization-other-string"),
-    pytest.param(forge_claims(claims(dashboard=True)), "token_malformed", id="dashboard-true"),
-    pytest.param(forge_claims(claims(dashboard=3.0)), "token_malformed", id="dashboard-float"),
-    pytest.param(forge_claims(claims(dashboard="3 ")), "token_malformed", id="dashboard-space"),
-    pytest.param(forge_claims(claims(dashboard=...)), "token_malformed", id="dashboard-missing"),
-    pytest.param(forge_claims(claims(dashboard=4)), "token_wrong_dashboard", id="dashboard-other"),
-    pytest.param(forge_claims(claims(organization=1, dashboard=4)), "token_wrong_organization", id="organization-before-dashboard"),
-    # exp
-    pytest.param(forge_claims(claims(exp=...)), "token_exp_missing", id="exp-absent"),
-    pytest.param(forge_claims(claims(exp=None)), "token_exp_missing", id="exp-null"),
-    pytest.param(forge_claims(claims(exp=str(int(NOW + 600)))), "token_malformed", id="exp-string"),
-    pytest.param(forge_claims(claims(exp=True)), "token_malformed", id="exp-true"),
-    pytest.param(forge_claims(claims(exp=False)), "token_malformed", id="exp-false"),
-    pytest.param(forge_claims(claims(exp=[NOW + 600])), "token_malformed", id="exp-list"),
-    pytest.param(forge_claims(claims(exp={"at": NOW + 600})), "token_malformed", id="exp-object"),
-    pytest.param(forge_claims(claims(exp=1e20)), "token_exp_too_far", id="exp-1e20"),
-    pytest.param(forge_claims(claims(exp=10**400)), "token_exp_too_far", id="exp-10**400"),
-    pytest.param(forge_claims(claims(exp=int(NOW + 600) * 1000)), "token_exp_too_far", id="exp-milliseconds"),
-    pytest.param(forge_claims(claims(exp=NOW + 86400 + 61)), "token_exp_too_far", id="exp-beyond-24h-and-leeway"),
-    pytest.param(forge_claims(claims(exp=NOW - 61)), "token_expired", id="exp-past-leeway"),
-    pytest.param(forge_claims(claims(exp=NOW - 60)), "token_expired", id="exp-at-leeway"),
-    pytest.param(forge_claims(claims(exp=-(10**400))), "token_expired", id="exp-minus-10**400"),
-    pytest.param(forge_claims(claims(exp=0)), "token_expired", id="exp-zero"),
-    # nbf and iat
-    pytest.param(forge_claims(claims(nbf=NOW + 61)), "token_not_yet_valid", id="nbf-future"),
-    pytest.param(forge_claims(claims(nbf=10**400)), "token_not_yet_valid", id="nbf-10**400"),
-    pytest.param(forge_claims(claims(iat=NOW + 61)), "token_not_yet_valid", id="iat-future"),
-    pytest.param(forge_claims(claims(nbf=str(int(NOW)))), "token_malformed", id="nbf-string"),
-    pytest.param(forge_claims(claims(nbf=None)), "token_malformed", id="nbf-null"),
-    pytest.param(forge_claims(claims(iat=True)), "token_malformed", id="iat-true"),
-    pytest.param(forge_claims(claims(iat=[NOW])), "token_malformed", id="iat-list"),
-    # env
-    pytest.param(forge_claims(claims(env=[["TENANT", 1]])), "token_malformed", id="env-list"),
-    pytest.param(forge_claims(claims(env="TENANT=1")), "token_malformed", id="env-string"),
-    pytest.param(forge_claims(claims(env=None)), "token_malformed", id="env-null"),
-    pytest.param(forge_claims(claims(env=1)), "token_malformed", id="env-number"),
-    pytest.param(forge_claims(claims(env={"TENANTS": 1})), "unknown_variable", id="env-unknown"),
-    pytest.param(forge_claims(claims(env={"tenant": 1})), "unknown_variable", id="env-wrong-case"),
-    pytest.param(forge_claims(claims(env={"": 1})), "unknown_variable", id="env-empty-name"),
-    pytest.param(forge_claims(claims(env={"W" * 10_000: 1})), "unknown_variable", id="env-unknown-10000-chars"),
-    pytest.param(forge_claims(claims(env={"TENANT": None})), "invalid_variable_value", id="env-value-null"),
-    pytest.param(forge_claims(claims(env={"REGION": None})), "invalid_variable_value", id="env-multi-value-null"),
-    pytest.param(forge_claims(claims(env={"TENANT": {"id": 1}})), "invalid_variable_value", id="env-value-object"),
-    pytest.param(forge_claims(claims(env={"REGION": [["EU"]]})), "invalid_variable_value", id="env-list-of-lists"),
-    pytest.param(forge_claims(claims(env={"REGION": [{"x": "EU"}]})), "invalid_variable_value", id="env-list-of-objects"),
-    pytest.param(forge_claims(claims(env={"REGION": ["EU", None]})), "invalid_variable_value", id="env-list-with-null"),
-    pytest.param(forge_claims(claims(env={"TENANT": [1, 2]})), "invalid_variable_value", id="env-list-for-single"),
-    pytest.param(forge_claims(claims(env={"TENANT": "abc"})), "invalid_variable_value", id="env-wrong-type"),
-    pytest.param(forge_claims(claims(env={"TENANT": True})), "invalid_variable_value", id="env-true-for-integer"),
-    pytest.param(forge_claims(claims(env={"SINCE": "31/01/2024"})), "invalid_variable_value", id="env-bad-date"),
+    pytest.param(token, code, id=name)
+    for code, tokens in REFUSED_BY_CODE.items()
+    for name, token in tokens.items()
 ]
 
 
@@ -260,9 +279,11 @@ ACCEPTED = [
     pytest.param(claims(iat=NOW + 59), id="iat-future-within-leeway"),
     pytest.param(claims(nbf=-(10**400), iat=0), id="nbf-far-past"),
     pytest.param(claims(env={}), id="env-empty"),
-    pytest.param(claims(sub="user-1", aud=["x"], iss=1, extra={"a": [1]}), id="other-claims-ignored"),
+    pytest.param(
+        claims(sub="user-1", aud=["x"], iss=1, extra={"a": [1]}), id="other-claims-ignored"
+    ),
     pytest.param(claims(env={UNICODE_NAME: "Île-de-France ✓"}), id="env-unicode-name"),
-    pytest.param(claims(env={LONG_NAME: "x" * 100}), id="env-10000-char-name"),
+    pytest.param(claims(env={LONG_NAME: "x" * 100}), id="env-5000-char-name"),
 ]
 
 
@@ -411,7 +432,7 @@ def test_env_of_a_verified_token_cannot_be_changed(dashboard: DashboardDef) -> N
 
 def test_unknown_env_variable_error_names_the_variable_briefly(dashboard: DashboardDef) -> None:
     with pytest.raises(DashletError) as refused:
-        verify(sign(claims(env={"W" * 10_000: 1})), dashboard)
+        verify(sign(claims(env={"W" * 5_000: 1})), dashboard)
     assert refused.value.variable == "W" * 40  # type: ignore[attr-defined]
 
 
@@ -435,15 +456,15 @@ def test_unicode_secret_is_used_as_utf8_bytes(dashboard: DashboardDef) -> None:
 
 
 @pytest.mark.parametrize(
-    "keys",
+    ("current", "previous"),
     [
-        pytest.param(lambda: TokenKeys(b""), id="empty-current"),
-        pytest.param(lambda: TokenKeys(SECRET.encode(), b""), id="empty-previous"),
+        pytest.param(b"", None, id="empty-current"),
+        pytest.param(SECRET.encode(), b"", id="empty-previous"),
     ],
 )
-def test_empty_secret_is_a_configuration_error(keys: object) -> None:
+def test_empty_secret_is_a_configuration_error(current: bytes, previous: bytes | None) -> None:
     with pytest.raises(ConfigError):
-        keys()  # type: ignore[operator]
+        TokenKeys(current, previous)
 
 
 def test_keys_repr_hides_the_secrets() -> None:

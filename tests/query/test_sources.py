@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, text
 
 from dashlet.query.results import Column
 from dashlet.query.sources import SourceEngines, SourceError
-from dashlet.store.definitions import SourceDef
+from dashlet.query.sql import RenderedQuery, parse_sql, render_sql
+from dashlet.store.definitions import SourceDef, VariableDef
 
 ENDLESS_SQLITE = (
     "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r"
@@ -21,6 +22,12 @@ ENDLESS_DUCKDB = "SELECT count(*) FROM range(1000000000000) AS a"
 
 def make_source(url: str, **fields: object) -> SourceDef:
     return SourceDef(id=1, organization_id=1, name="warehouse", url=url, **fields)  # type: ignore[arg-type]
+
+
+def query(sql: str, **values: object) -> RenderedQuery:
+    """``sql`` rendered with integer variables set to ``values``."""
+    variables = {name: VariableDef(name, "integer") for name in values}
+    return render_sql(parse_sql(sql), values, variables)
 
 
 @pytest.fixture
@@ -67,9 +74,11 @@ def sqlite_url(path: Path) -> str:
 async def test_sqlite_source_answers_typed_columns(
     engines: SourceEngines, sqlite_path: Path
 ) -> None:
-    statement = text("SELECT id, region, amount FROM orders WHERE tenant_id = :t ORDER BY id")
     table = await engines.fetch(
-        make_source(sqlite_url(sqlite_path)), statement.bindparams(t=1), row_limit=100, timeout=5
+        make_source(sqlite_url(sqlite_path)),
+        query("SELECT id, region, amount FROM orders WHERE tenant_id = :T ORDER BY id", T=1),
+        row_limit=100,
+        timeout=5,
     )
     assert table.columns == (
         Column("id", "integer"),
@@ -83,7 +92,7 @@ async def test_sqlite_source_answers_typed_columns(
 async def test_duckdb_values_become_json_safe(engines: SourceEngines, duckdb_path: Path) -> None:
     table = await engines.fetch(
         make_source(f"duckdb:///{duckdb_path}"),
-        text("SELECT amount, day, placed_at, note FROM orders ORDER BY id"),
+        query("SELECT amount, day, placed_at, note FROM orders ORDER BY id"),
         row_limit=100,
         timeout=5,
     )
@@ -97,7 +106,7 @@ async def test_row_limit_cuts_rows_and_says_so(
 ) -> None:
     table = await engines.fetch(
         make_source(sqlite_url(sqlite_path)),
-        text("SELECT id FROM orders"),
+        query("SELECT id FROM orders"),
         row_limit=limit,
         timeout=5,
     )
@@ -109,7 +118,7 @@ async def test_sqlite_source_refuses_writes(engines: SourceEngines, sqlite_path:
     with pytest.raises(SourceError) as refused:
         await engines.fetch(
             make_source(sqlite_url(sqlite_path)),
-            text("DELETE FROM orders"),
+            query("DELETE FROM orders"),
             row_limit=10,
             timeout=5,
         )
@@ -124,7 +133,7 @@ async def test_duckdb_source_refuses_writes(engines: SourceEngines, duckdb_path:
     with pytest.raises(SourceError) as refused:
         await engines.fetch(
             make_source(f"duckdb:///{duckdb_path}"),
-            text("CREATE TABLE stolen AS SELECT 1"),
+            query("CREATE TABLE stolen AS SELECT 1"),
             row_limit=10,
             timeout=5,
         )
@@ -142,7 +151,7 @@ async def test_postgres_source_refuses_writes(
     with pytest.raises(SourceError) as refused:
         await engines.fetch(
             make_source(postgres_database),
-            text("INSERT INTO orders VALUES (2)"),
+            query("INSERT INTO orders VALUES (2)"),
             row_limit=10,
             timeout=5,
         )
@@ -158,7 +167,7 @@ async def test_writable_source_still_never_keeps_a_write(
 ) -> None:
     await engines.fetch(
         make_source(sqlite_url(sqlite_path), read_only=False),
-        text("DELETE FROM orders"),
+        query("DELETE FROM orders"),
         row_limit=10,
         timeout=5,
     )
@@ -178,11 +187,11 @@ async def test_long_query_is_interrupted_at_the_timeout(
     source = make_source(url)
     started = time.monotonic()
     with pytest.raises(SourceError) as stopped:
-        await engines.fetch(source, text(sql), row_limit=10, timeout=0.3)
+        await engines.fetch(source, query(sql), row_limit=10, timeout=0.3)
     assert stopped.value.code == "query_timeout"
     assert time.monotonic() - started < 2
     # The interrupted connection goes back to the pool usable.
-    table = await engines.fetch(source, text("SELECT 1 AS one"), row_limit=10, timeout=5)
+    table = await engines.fetch(source, query("SELECT 1 AS one"), row_limit=10, timeout=5)
     assert table.rows == [[1]]
 
 
@@ -193,10 +202,10 @@ async def test_postgres_long_query_is_cancelled_at_the_timeout(
     source = make_source(postgres_database)
     started = time.monotonic()
     with pytest.raises(SourceError) as stopped:
-        await engines.fetch(source, text("SELECT pg_sleep(30)"), row_limit=10, timeout=0.5)
+        await engines.fetch(source, query("SELECT pg_sleep(30)"), row_limit=10, timeout=0.5)
     assert stopped.value.code == "query_timeout"
     assert time.monotonic() - started < 3
-    table = await engines.fetch(source, text("SELECT 1 AS one"), row_limit=10, timeout=5)
+    table = await engines.fetch(source, query("SELECT 1 AS one"), row_limit=10, timeout=5)
     assert table.rows == [[1]]
 
 
@@ -205,7 +214,7 @@ async def test_driver_error_keeps_internals_out_of_the_message(
 ) -> None:
     source = make_source(sqlite_url(sqlite_path))
     with pytest.raises(SourceError) as failed:
-        await engines.fetch(source, text("SELECT * FROM missing_table"), row_limit=10, timeout=5)
+        await engines.fetch(source, query("SELECT * FROM missing_table"), row_limit=10, timeout=5)
     assert failed.value.message == "The data source could not answer this query."
     assert "missing_table" in failed.value.detail
     assert str(sqlite_path) not in failed.value.message + failed.value.detail
@@ -214,7 +223,7 @@ async def test_driver_error_keeps_internals_out_of_the_message(
 async def test_unreachable_source_detail_hides_its_password(engines: SourceEngines) -> None:
     source = make_source("postgresql+psycopg://reader:hunter2-secret@127.0.0.1:1/warehouse")
     with pytest.raises(SourceError) as failed:
-        await engines.fetch(source, text("SELECT 1"), row_limit=10, timeout=5)
+        await engines.fetch(source, query("SELECT 1"), row_limit=10, timeout=5)
     assert failed.value.code == "query_failed"
     assert "hunter2-secret" not in failed.value.detail
     assert "hunter2-secret" not in failed.value.message

@@ -106,7 +106,9 @@ class EmbedWorld:
         claims.update(overrides)
         return {k: v for k, v in claims.items() if v is not None}
 
-    def sign(self, secret: str | None = None, headers: dict[str, Any] | None = None, **overrides: Any) -> str:
+    def sign(
+        self, secret: str | None = None, headers: dict[str, Any] | None = None, **overrides: Any
+    ) -> str:
         """A token for the sales dashboard (tenant 1 unless ``env`` says otherwise)."""
         return jwt.encode(
             self.claims(**overrides), (secret or self.secret).encode(), "HS256", headers=headers
@@ -120,9 +122,7 @@ class EmbedWorld:
 
 
 @pytest.fixture
-def make_world(
-    settings: Settings, db: Database, tmp_path: Path
-) -> Callable[..., Any]:
+def make_world(settings: Settings, db: Database, tmp_path: Path) -> Callable[..., Any]:
     """Factory (async context): an organization with the sales dashboard and an app client."""
 
     async def make(slug: str = "acme") -> AsyncIterator[EmbedWorld]:

@@ -4,7 +4,8 @@ import time
 import pytest
 
 from dashlet.store.dashboards import set_embed_settings
-from dashlet.store.organizations import reset_secret, set_legacy_enabled
+from dashlet.store.organizations import reset_secret, set_frame_ancestors, set_legacy_enabled
+from dashlet.store.usage import usage_report
 from tests.web.conftest import EmbedWorld
 
 
@@ -34,8 +35,6 @@ async def test_embed_page_sends_the_security_headers(world: EmbedWorld) -> None:
 
 
 async def test_frame_ancestors_come_from_the_allow_list(world: EmbedWorld) -> None:
-    from dashlet.store.organizations import set_frame_ancestors
-
     set_frame_ancestors(world.db, "acme", ["https://app.example.com"])
     response = await world.client.get(world.page_url(world.sign()))
     assert "frame-ancestors https://app.example.com" in response.headers["content-security-policy"]
@@ -91,7 +90,9 @@ async def test_tenant_never_receives_another_tenants_cached_rows(world: EmbedWor
     for tenant in (1, 2, 3, 2, 1):
         token = world.sign(env={"TENANT": tenant})
         body = (
-            await world.client.get(world.chart_url("by_region"), headers={"Authorization": f"Bearer {token}"})
+            await world.client.get(
+                world.chart_url("by_region"), headers={"Authorization": f"Bearer {token}"}
+            )
         ).json()
         assert body["rows"]
         assert {row[2] for row in body["rows"]} == {tenant}
@@ -107,14 +108,17 @@ async def test_viewer_may_narrow_an_allowed_variable(world: EmbedWorld) -> None:
 
 async def test_empty_multi_value_from_env_matches_no_rows(world: EmbedWorld) -> None:
     token = world.sign(env={"TENANT": 1, "REGION": []})
-    response = await world.client.get(world.chart_url("by_region"), headers={"Authorization": f"Bearer {token}"})
+    response = await world.client.get(
+        world.chart_url("by_region"), headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.json()["rows"] == []
 
 
 async def test_viewer_cannot_override_an_env_variable(world: EmbedWorld) -> None:
     token = world.sign(env={"TENANT": 1, "REGION": ["north"]})
     response = await world.client.get(
-        world.chart_url("by_region") + "?var.REGION=south", headers={"Authorization": f"Bearer {token}"}
+        world.chart_url("by_region") + "?var.REGION=south",
+        headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "variable_locked"
@@ -122,7 +126,8 @@ async def test_viewer_cannot_override_an_env_variable(world: EmbedWorld) -> None
 
 async def test_viewer_cannot_set_a_hidden_variable(world: EmbedWorld) -> None:
     response = await world.client.get(
-        world.chart_url("total") + "?var.TENANT=2", headers={"Authorization": f"Bearer {world.sign()}"}
+        world.chart_url("total") + "?var.TENANT=2",
+        headers={"Authorization": f"Bearer {world.sign()}"},
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "variable_locked"
@@ -208,8 +213,6 @@ async def test_healthz(world: EmbedWorld) -> None:
 
 
 async def test_usage_counts_new_tokens_once_and_every_load(world: EmbedWorld) -> None:
-    from dashlet.store.usage import usage_report
-
     first, second = world.sign(), world.sign(env={"TENANT": 2}, exp=int(time.time()) + 700)
     for token in (first, first, second):
         await world.client.get(world.page_url(token))

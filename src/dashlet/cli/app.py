@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from dashlet._version import __version__
+from dashlet.cli.demo_commands import demo_command
 from dashlet.cli.embed_commands import sign_command, snippet_command
 from dashlet.cli.org_commands import db_group, org_group, secret_group, user_group
+from dashlet.cli.owner_commands import revoke_group, token_group, usage_command
 from dashlet.cli.query_commands import query_command
 from dashlet.cli.serve_commands import serve_command
 from dashlet.cli.spec_commands import apply_command, dashboards_group, embed_group
@@ -23,6 +25,10 @@ COMMANDS: list[click.Command] = [
     sign_command,
     snippet_command,
     serve_command,
+    demo_command,
+    revoke_group,
+    token_group,
+    usage_command,
 ]
 
 

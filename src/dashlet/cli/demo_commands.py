@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from dashlet.cli.context import data_dir_option, reports_errors
+from dashlet.cli.serve_commands import run_server
 from dashlet.config import Settings
 from dashlet.demo.setup import DemoInfo, ensure_demo
 
@@ -19,16 +20,17 @@ from dashlet.demo.setup import DemoInfo, ensure_demo
     type=click.IntRange(min=1),
     help="Orders in the demo warehouse (a different number rebuilds it).",
 )
+@click.option("--no-serve", is_flag=True, help="Set everything up, print it, and exit.")
 @data_dir_option
 @reports_errors
-def demo_command(settings: Settings, host: str, port: int, orders: int) -> None:
+def demo_command(settings: Settings, host: str, port: int, orders: int, no_serve: bool) -> None:
     """Set up the demo organization with its warehouse and dashboards, then serve it."""
     demo = ensure_demo(settings, orders=orders)
     describe(demo)
-    click.echo(
-        f"\nServing is not available yet: it arrives with embedding, when `dashlet demo` "
-        f"will serve the dashboards and a /demo host page on http://{host}:{port}/."
-    )
+    if no_serve:
+        return
+    click.echo(f"\nThe demo host application: http://{host}:{port}/demo (Ctrl+C stops).")
+    run_server(demo.settings, host, port, 1, demo=True)
 
 
 def describe(demo: DemoInfo) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import click
 
@@ -42,16 +42,23 @@ def env_values(dashboard: DashboardDef, pairs: Sequence[str]) -> dict[str, objec
     return values
 
 
-def unset_required(dashboard: DashboardDef, env: dict[str, object]) -> list[str]:
-    """Required variables without a value that no viewer can set: the page would refuse."""
-    return [
-        v.name
+def load_problems(dashboard: DashboardDef, env: Mapping[str, object]) -> list[str]:
+    """Why the signed page would still refuse to load: embedding off, required values unset."""
+    problems = []
+    if not dashboard.embed.enabled:
+        problems.append(
+            f"Embedding is off for {dashboard.slug!r}: the URL is refused until an owner turns "
+            f"it on (dashlet embed enable)."
+        )
+    problems.extend(
+        f"Variable {v.name} is required and has no value: the page will refuse to load."
         for v in dashboard.variables
         if v.required
         and v.default is None
         and v.name not in env
         and (v.hidden or not dashboard.embed.allow_viewer_variables)
-    ]
+    )
+    return problems
 
 
 org_option = click.option("--org", "org_slug", required=True, help="Organization slug.")
@@ -97,19 +104,10 @@ def sign_command(
             org.id,
             dashboard.id,
             organizations.reveal_secret(db, org_slug),
-            env,
+            env or None,
             ttl,
         )
-    notes = [str(warning.message) for warning in caught]
-    if not dashboard.embed.enabled:
-        notes.append(
-            f"Embedding is off for {dashboard.slug!r}: the URL is refused until an owner runs "
-            f"dashlet embed enable --org {org.slug} --dashboard {dashboard.slug}."
-        )
-    notes.extend(
-        f"Variable {name} is required and has no value: the page will refuse to load."
-        for name in unset_required(dashboard, env)
-    )
+    notes = [str(warning.message) for warning in caught] + load_problems(dashboard, env)
     for note in notes:
         click.echo(f"Warning: {note}", err=True)
     click.echo(url)

@@ -52,6 +52,35 @@ def org_show(settings: Settings, slug: str, as_json: bool) -> None:
             click.echo(f"{key}: {value}")
 
 
+@dashlet_command(org_group, "set")
+@click.argument("slug")
+@click.option(
+    "--legacy/--no-legacy", default=None, help="Serve the Embedding 1.0 URLs (default on)."
+)
+@click.option(
+    "--frame-ancestor",
+    "frame_ancestors",
+    multiple=True,
+    help="An origin allowed to frame embeds (repeat; replaces the list).",
+)
+@click.option("--any-frame-ancestor", is_flag=True, help="Clear the list: any origin may frame.")
+def org_set(
+    settings: Settings,
+    slug: str,
+    legacy: bool | None,
+    frame_ancestors: tuple[str, ...],
+    any_frame_ancestor: bool,
+) -> None:
+    """Change organization SLUG's embedding settings."""
+    db = database(settings)
+    org = organizations.get_organization(db, slug)
+    if legacy is not None:
+        org = organizations.set_legacy_enabled(db, slug, legacy)
+    if frame_ancestors or any_frame_ancestor:
+        org = organizations.set_frame_ancestors(db, slug, list(frame_ancestors))
+    print_json(org_json(org))
+
+
 @dashlet_command(user_group, "create")
 @click.argument("email")
 @click.option("--org", "org_slug", required=True, help="Organization slug.")

@@ -1,7 +1,7 @@
 """Generating the demo data: orders for many tenants, a pure function of (orders, tenants).
 
 Every random draw is ``mix32`` (a 32-bit integer hash, written out in SQL below) of the row
-number and a salt, so two machines, and two DuckDB versions, generate the same rows. Rows are
+number and a salt, never DuckDB's own ``hash()``, which may change between versions. Rows are
 drawn by inverse CDF: each attribute has a table of integer cut points in [0, 2^32) and an ASOF
 join picks the last cut at or below the draw. Tenants differ in size, growth, regional mix and
 favourite category; orders follow a weekly rhythm and a yearly season with a holiday peak.
@@ -272,16 +272,15 @@ def _build_variables(orders: int, tenants: int) -> dict[str, Any]:
 
 
 def _insert_dimensions(connection: duckdb.DuckDBPyConnection, tenants: int) -> None:
-    regions = list(enumerate(REGIONS, start=1))
-    _insert(connection, "regions", regions)
+    _insert(connection, "regions", list(enumerate(REGIONS, start=1)))
     _insert(connection, "channels", [(i, *row) for i, row in enumerate(CHANNELS, start=1)])
     _insert(connection, "categories", list(enumerate(CATALOG, start=1)))
     products = [
-        (0, name, category_id, category, price)
+        (name, category_id, category, price)
         for category_id, (category, items) in enumerate(CATALOG.items(), start=1)
         for name, price in items
     ]
-    _insert(connection, "products", [(i, *row[1:]) for i, row in enumerate(products, start=1)])
+    _insert(connection, "products", [(i, *row) for i, row in enumerate(products, start=1)])
     _insert(connection, "tenant_names", [tenant_name(t, tenants) for t in range(1, tenants + 1)])
 
 

@@ -105,10 +105,14 @@ def _recorded_build(path: Path) -> tuple[Any, ...] | None:
     """The parameters and completeness recorded in an existing file; None if unreadable."""
     if not path.exists():
         return None
+    # ATTACH from a fresh in-memory database: connect() refuses a file this process already
+    # has open with other settings (as the query engine does), which is no reason to rebuild.
     try:
-        with duckdb.connect(str(path), read_only=True) as connection:
+        with duckdb.connect() as connection:
+            connection.execute("ATTACH ? AS warehouse (READ_ONLY)", [str(path)])
             return connection.execute(
-                "SELECT generator, orders, tenants, first_day, last_day, complete FROM demo_build"
+                "SELECT generator, orders, tenants, first_day, last_day, complete "
+                "FROM warehouse.demo_build"
             ).fetchone()
     except duckdb.Error:
         return None
@@ -124,6 +128,8 @@ def _generate(path: Path, orders: int, tenants: int, progress: bool) -> None:
         disable=not progress,
     )
     with bar, duckdb.connect(str(path)) as connection:
+        # DuckDB draws its own bar for long queries; ours replaces it (or silence is wanted).
+        connection.execute("SET enable_progress_bar = false")
         task = bar.add_task(
             f"Building the demo warehouse ({orders:,} orders)", total=step_count(orders)
         )

@@ -32,6 +32,7 @@ from dashlet.embed.tokens import (
     env_claim,
     id_claim,
     jti_claim,
+    numeric_date,
     parse_header,
     parse_payload,
     split_token,
@@ -71,8 +72,6 @@ def _show(value: object, limit: int = 80) -> str:
 
 def _duration(seconds: float) -> str:
     """``3 m 20 s``: the two largest units of a non-negative span."""
-    if seconds >= _CENTURY:
-        return "more than 100 years"
     rest = round(seconds)
     shown: list[str] = []
     for unit, size in _UNITS:
@@ -95,8 +94,9 @@ def _moment(value: int | float, now: float) -> str:
 
 
 def _numeric(payload: Mapping[str, Any], name: str) -> int | float | None:
-    value = payload.get(name)
-    return value if type(value) in (int, float) else None
+    """The NumericDate claim for display, or None when it is absent or not a number."""
+    value = _attempt(lambda: numeric_date(payload, name)) if name in payload else None
+    return None if isinstance(value, DashletError) else value
 
 
 def _header_checks(header: dict[str, Any] | DashletError) -> list[Check]:
@@ -123,7 +123,9 @@ def _signature_check(parts: TokenParts, keys: TokenKeys | None, algorithm_ok: bo
         return Check("signature", None, f"not checked: only {ALGORITHM} signatures are checked")
     previous = _attempt(lambda: check_signature(parts, keys))
     if isinstance(previous, DashletError):
-        which = "neither the current nor the previous secret" if keys.previous else "the current secret"
+        which = (
+            "neither the current nor the previous secret" if keys.previous else "the current secret"
+        )
         return Check("signature", False, f"{previous.message} It matches {which}.")
     if previous:
         return Check("signature", True, "matches the previous secret (Rotate grace window)")

@@ -8,8 +8,9 @@ What each shape of a claim gets:
 - header or payload that is not UTF-8 JSON, not an object, repeats a member name, holds
   ``NaN``/``Infinity`` or a number too large for a float (``1e400``), or a header with any
   ``crit`` other than ``[]``: ``token_malformed``. ``kid``, ``jku``, ``x5u``, ``jwk`` are ignored.
-- ``organization`` / ``dashboard``: a JSON integer or a string of ASCII digits; anything else
-  (missing, ``true``, ``1.0``, ``" 1"``, ``"+1"``, ``"1e3"``, ``""``, ``"١"``): ``token_malformed``.
+- ``organization`` / ``dashboard``: a JSON integer or a string of ASCII digits (``"45546"``,
+  ``"0003"``); anything else (missing, ``true``, ``1.0``, ``" 1"``, ``"+1"``, ``"1e3"``, ``""``,
+  ``"١"``): ``token_malformed``. A different id: ``token_wrong_organization`` / ``_dashboard``.
 - ``exp``: absent or ``null``: ``token_exp_missing``; not an integer or float: ``token_malformed``.
   Compared as given (exact for huge integers) before any conversion to a float.
 - ``nbf`` / ``iat``: when present (even ``null``), an integer or float, else ``token_malformed``.
@@ -44,10 +45,10 @@ ALGORITHM = "HS256"
 
 # PyJWT's HMAC pinned to SHA-256 (its verify compares in constant time). prepare_key is skipped
 # on purpose: it guards against a token choosing the key's kind, but here the key is always the
-# organization's secret, and it costs more than the whole verification.
+# organization's secret, and it costs about as much as the whole verification.
 _HS256 = HMACAlgorithm(HMACAlgorithm.SHA256)
-# Only the signature may carry "=" padding; whether it is the right amount is checked after.
 _TO_STANDARD_BASE64 = str.maketrans("-_", "+/")
+# Only the signature may carry "=" padding; whether it is the right amount is checked after.
 _SHAPE = re.compile(r"([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)(=*)")
 
 

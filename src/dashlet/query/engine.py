@@ -82,7 +82,7 @@ class QueryEngine:
         started = time.perf_counter()
         table = await self.engines.fetch(
             source,
-            query.statement(),
+            query,
             row_limit=row_limit,
             timeout=source.statement_timeout or self.settings.query_timeout,
         )

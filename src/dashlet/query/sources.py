@@ -3,7 +3,9 @@ a bounded thread pool and stopped through the driver when they outlast their tim
 
 Read-only: SQLite opens the file as ``file:PATH?mode=ro``; DuckDB with ``read_only``; PostgreSQL
 runs each query in a ``READ ONLY`` transaction with a server-side ``statement_timeout``; MySQL
-likewise, with ``max_execution_time``. Every query's transaction is rolled back.
+likewise, with ``max_execution_time``. On a writable source, the transaction is rolled back.
+Statements go to the driver's own cursor, compiled once per SQL and shape of values: SQLAlchemy
+pools the connections and compiles, but adds no work per query.
 A database role that may only read stays the real boundary (docs/security.md).
 """
 
@@ -12,16 +14,18 @@ from __future__ import annotations
 import asyncio
 import threading
 import urllib.parse
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.sql.expression import Executable
 
 from dashlet.errors import QueryError
 from dashlet.query.results import Table, tabulate
+from dashlet.query.sql import RenderedQuery
 from dashlet.store.definitions import SourceDef
 
 # After a timeout, how long the statement keeps being interrupted until its thread is free.
@@ -29,6 +33,8 @@ STOP_GRACE = 1.0
 STOP_INTERVAL = 0.02
 # PostgreSQL's "canceling statement due to statement timeout".
 PG_QUERY_CANCELED = "57014"
+# Compiled statements kept per source before starting over.
+COMPILED_PER_SOURCE = 1024
 
 
 class SourceError(QueryError):
@@ -47,39 +53,22 @@ class SourceEngines:
 
     def __init__(self, *, threads: int) -> None:
         self.threads = threads
-        self._engines: dict[int, tuple[str, Engine]] = {}
+        self._pools: dict[int, _SourcePool] = {}
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="dashlet-query")
 
     def engine_for(self, source: SourceDef) -> Engine:
         """The engine of ``source``, made on first use; a changed source gets a new one."""
-        with self._lock:
-            known = self._engines.get(source.id)
-            if known is not None and known[0] == source.cache_identity:
-                return known[1]
-            try:
-                engine = _create_source_engine(source, pool_size=self.threads)
-            except (SQLAlchemyError, ImportError, ValueError) as error:
-                raise SourceError(code="query_failed", detail=_redact(error, source)) from None
-            self._engines[source.id] = (source.cache_identity, engine)
-        if known is not None:
-            known[1].dispose()
-        return engine
+        return self._pool_for(source).engine
 
     async def fetch(
-        self, source: SourceDef, statement: Executable, *, row_limit: int, timeout: float
+        self, source: SourceDef, query: RenderedQuery, *, row_limit: int, timeout: float
     ) -> Table:
-        """Run ``statement`` in the pool: at most ``row_limit`` rows, stopped after ``timeout`` s."""
-        engine = self.engine_for(source)
+        """Run ``query`` in the pool: at most ``row_limit`` rows, stopped after ``timeout`` s."""
+        pool = self._pool_for(source)
         running = RunningStatement()
         work = self._executor.submit(
-            _execute,
-            engine,
-            running,
-            statement,
-            read_only=source.read_only,
-            row_limit=row_limit,
-            timeout=timeout,
+            pool.execute, running, query, row_limit=row_limit, timeout=timeout
         )
         try:
             return await asyncio.wait_for(asyncio.wrap_future(work), timeout)
@@ -88,19 +77,158 @@ class SourceEngines:
             raise SourceError(
                 code="query_timeout", detail=f"Stopped after {timeout:g} seconds."
             ) from None
-        except DBAPIError as error:
-            code = "query_timeout" if _sqlstate(error) == PG_QUERY_CANCELED else "query_failed"
-            raise SourceError(code=code, detail=_redact(error.orig, source)) from None
+        except DBAPIError as error:  # SQLAlchemy wraps what fails while connecting
+            raise _failure(error.orig, source) from None
         except SQLAlchemyError as error:
             raise SourceError(code="query_failed", detail=_redact(error, source)) from None
+        except Exception as error:
+            if isinstance(error, pool.driver_errors):
+                raise _failure(error, source) from None
+            raise
 
     def dispose(self) -> None:
         """Close every pooled connection and stop the threads (queued queries are dropped)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
         with self._lock:
-            engines, self._engines = list(self._engines.values()), {}
-        for _identity, engine in engines:
-            engine.dispose()
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.engine.dispose()
+
+    def _pool_for(self, source: SourceDef) -> _SourcePool:
+        with self._lock:
+            known = self._pools.get(source.id)
+            if known is not None and known.identity == source.cache_identity:
+                return known
+            try:
+                pool = _SourcePool(source, pool_size=self.threads)
+            except (SQLAlchemyError, ImportError, ValueError) as error:
+                raise SourceError(code="query_failed", detail=_redact(error, source)) from None
+            self._pools[source.id] = pool
+        if known is not None:
+            known.engine.dispose()
+        return pool
+
+
+class _SourcePool:
+    """One source's engine, and its queries compiled for the driver (keyed by SQL and shape)."""
+
+    def __init__(self, source: SourceDef, *, pool_size: int) -> None:
+        self.identity = source.cache_identity
+        self.read_only = source.read_only
+        self.engine = _create_source_engine(source, pool_size=pool_size)
+        self.dialect = self.engine.dialect
+        self.driver_errors: type[Exception] = self.dialect.loaded_dbapi.Error
+        self._compiled: dict[tuple[Hashable, ...], _DriverSql] = {}
+
+    def execute(
+        self, running: RunningStatement, query: RenderedQuery, *, row_limit: int, timeout: float
+    ) -> Table:
+        """Run ``query`` on a pooled connection of this thread (called in the query threads)."""
+        driver_sql = self._driver_sql(query)
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            self._begin(cursor, timeout)
+            running.attach(self.dialect.name, connection.dbapi_connection)
+            try:
+                cursor.execute(driver_sql.text, driver_sql.parameters(query.params))
+                if cursor.description is None:  # a statement that returns no rows
+                    return tabulate([], [], truncated=False)
+                names = [column[0] for column in cursor.description]
+                rows = cursor.fetchmany(row_limit + 1)  # one more than allowed tells it was cut
+            finally:
+                running.detach()
+                self._end(connection)
+        finally:
+            connection.close()  # back to the pool, rolled back where the driver needs it
+        return tabulate(names, rows[:row_limit], truncated=len(rows) > row_limit)
+
+    def _driver_sql(self, query: RenderedQuery) -> _DriverSql:
+        # Compiling costs as much as a small DuckDB query, and only the SQL and the shape of the
+        # values (types, list lengths) change it, so each shape compiles once.
+        shape = (query.sql, *_value_shapes(query))
+        compiled = self._compiled.get(shape)
+        if compiled is None:
+            if len(self._compiled) >= COMPILED_PER_SOURCE:
+                self._compiled.clear()
+            compiled = self._compiled[shape] = _DriverSql.compile(query, self.dialect)
+        return compiled
+
+    def _begin(self, cursor: Any, timeout: float) -> None:
+        """Start the transaction read-only, with a server-side time limit, where needed."""
+        dialect = self.dialect.name
+        milliseconds = max(1, int(timeout * 1000))
+        if dialect == "postgresql":
+            if self.read_only:
+                cursor.execute("SET TRANSACTION READ ONLY")
+            # Server-side as well: the statement ends even if the cancel request never arrives.
+            cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
+        elif dialect in ("mysql", "mariadb"):
+            if self.read_only:
+                cursor.execute("SET TRANSACTION READ ONLY")
+            if dialect == "mysql":
+                cursor.execute(f"SET SESSION max_execution_time = {milliseconds}")
+        elif dialect == "duckdb" and not self.read_only:
+            cursor.execute("BEGIN TRANSACTION")  # DuckDB commits each statement otherwise
+
+    def _end(self, connection: Any) -> None:
+        if self.dialect.name == "duckdb" and not self.read_only:
+            connection.rollback()
+
+
+@dataclass(frozen=True)
+class _DriverSql:
+    """A query as its driver takes it: SQL in the driver's paramstyle, value order, converters."""
+
+    text: str
+    names: tuple[str, ...]
+    positional: bool
+    processors: Mapping[str, Callable[[Any], Any]]
+
+    @classmethod
+    def compile(cls, query: RenderedQuery, dialect: Dialect) -> _DriverSql:
+        compiled = query.statement().compile(
+            dialect=dialect, compile_kwargs={"render_postcompile": True}
+        )
+        processors = {}
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors[name] = process
+        names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.params)
+        return cls(compiled.string, names, compiled.positional, processors)
+
+    def parameters(self, values: Mapping[str, object]) -> Sequence[Any] | dict[str, Any]:
+        """The bound values in the order (or under the names) this SQL uses."""
+        flat: dict[str, object] = {}
+        for name, value in values.items():
+            if isinstance(value, list | tuple):
+                # SQLAlchemy names the members of an expanded list NAME_1, NAME_2...
+                flat.update((f"{name}_{i}", item) for i, item in enumerate(value, start=1))
+            else:
+                flat[name] = value
+        converted = {
+            name: self._convert(name, flat[name], values) for name in dict.fromkeys(self.names)
+        }
+        return [converted[name] for name in self.names] if self.positional else converted
+
+    def _convert(self, name: str, value: object, values: Mapping[str, object]) -> Any:
+        base = name if name in values else name.rsplit("_", 1)[0]
+        process = self.processors.get(base)
+        return value if process is None else process(value)
+
+
+def _value_shapes(query: RenderedQuery) -> list[tuple[str, str, int]]:
+    return [
+        (name, query.variables[name].type, len(value) if isinstance(value, list | tuple) else -1)
+        for name, value in query.params.items()
+    ]
+
+
+def _failure(error: BaseException | None, source: SourceDef) -> SourceError:
+    sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    code = "query_timeout" if sqlstate == PG_QUERY_CANCELED else "query_failed"
+    return SourceError(code=code, detail=_redact(error, source))
 
 
 class RunningStatement:
@@ -163,47 +291,6 @@ _INTERRUPTS = {
 }
 
 
-def _execute(
-    engine: Engine,
-    running: RunningStatement,
-    statement: Executable,
-    *,
-    read_only: bool,
-    row_limit: int,
-    timeout: float,
-) -> Table:
-    with engine.connect() as connection:
-        _begin(connection, read_only=read_only, timeout=timeout)
-        running.attach(engine.dialect.name, connection.connection.dbapi_connection)
-        try:
-            result = connection.execute(statement)
-            if not result.returns_rows:
-                return tabulate([], [], truncated=False)
-            names = list(result.keys())
-            rows = result.fetchmany(row_limit + 1)  # one more than allowed tells us it was cut
-            result.close()
-        finally:
-            running.detach()
-            connection.rollback()
-    return tabulate(names, rows[:row_limit], truncated=len(rows) > row_limit)
-
-
-def _begin(connection: Connection, *, read_only: bool, timeout: float) -> None:
-    """Start the query's transaction read-only, with a server-side time limit, where needed."""
-    dialect = connection.dialect.name
-    milliseconds = max(1, int(timeout * 1000))
-    if dialect == "postgresql":
-        if read_only:
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-        # Server-side as well: the statement ends even if the cancel request never arrives.
-        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
-    elif dialect in ("mysql", "mariadb"):
-        if read_only:
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-        if dialect == "mysql":
-            connection.exec_driver_sql(f"SET SESSION max_execution_time = {milliseconds}")
-
-
 def _create_source_engine(source: SourceDef, *, pool_size: int) -> Engine:
     url = make_url(source.url)
     backend = url.get_backend_name()
@@ -211,7 +298,13 @@ def _create_source_engine(source: SourceDef, *, pool_size: int) -> Engine:
     if backend == "sqlite":
         return create_engine(_sqlite_url(url, source.read_only), **options)
     if backend == "duckdb":
-        return create_engine(url, connect_args={"read_only": source.read_only}, **options)
+        # No rollback when a connection returns: DuckDB throws (slowly) when none is open.
+        return create_engine(
+            url,
+            connect_args={"read_only": source.read_only},
+            pool_reset_on_return=None,
+            **options,
+        )
     return create_engine(url, pool_pre_ping=True, **options)
 
 
@@ -222,10 +315,6 @@ def _sqlite_url(url: URL, read_only: bool) -> URL:
     # SQLite's URI form; quote() keeps a '?' or '#' in a path from ending the file name.
     uri = "file:" + urllib.parse.quote(database)
     return url.set(database=uri, query={**url.query, "mode": "ro", "uri": "true"})
-
-
-def _sqlstate(error: DBAPIError) -> str | None:
-    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
 
 
 def _redact(error: BaseException | None, source: SourceDef) -> str:

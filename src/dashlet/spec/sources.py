@@ -71,13 +71,15 @@ def _final_url(
     try:
         url = make_url(filled)
         url.get_dialect()
+    except NoSuchModuleError:  # a subclass of ArgumentError
+        problems.add(path, f"No installed SQLAlchemy dialect handles {url.drivername!r} URLs.")
+        return None
     except (ArgumentError, ValueError):
         problems.add(path, "This is not a SQLAlchemy URL (like postgresql://user@host/db).")
         return None
-    except NoSuchModuleError:
-        problems.add(path, f"No installed SQLAlchemy dialect handles {url.drivername!r} URLs.")
-        return None
-    return _absolute_database_path(url, folder).render_as_string(hide_password=False)
+    absolute = _absolute_database_path(url, folder)
+    # Re-rendering would percent-encode what the author wrote; keep their text when possible.
+    return filled if absolute is url else absolute.render_as_string(hide_password=False)
 
 
 def _fill_references(

@@ -93,6 +93,14 @@ def reveal_secret(db: Database, slug: str) -> str:
         return db.box.decrypt(find_organization(session, slug).embed_secret)
 
 
+def signing_secrets(db: Database, slug: str) -> tuple[str, str | None, dt.datetime | None]:
+    """The current secret, the previous one (if any) and when the previous one stops working."""
+    with db.session() as session:
+        org = find_organization(session, slug)
+        previous = db.box.decrypt(org.previous_secret) if org.previous_secret else None
+        return db.box.decrypt(org.embed_secret), previous, org.previous_secret_until
+
+
 def reset_secret(db: Database, slug: str) -> str:
     """Replace the embed secret at once (no grace window); returns the new secret."""
     secret = new_embed_secret()

@@ -1,0 +1,5 @@
+"""``python -m dashlet``: the command line."""
+
+from dashlet.cli import main
+
+main()

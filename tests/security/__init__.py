@@ -1,0 +1,1 @@
+"""Security suite: refusals, fuzzing and log redaction against the live embed routes."""

@@ -1,0 +1,545 @@
+"""Every refusal of the SPEC against the live embed routes: exact status, exact code, no leaks.
+
+A case is data: how to build the token (and what to change in the world first), which route
+receives it, and the status and code the SPEC gives. Every refusal body is checked for the token,
+the organization's secrets and a stack trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+import pytest
+
+from dashlet.embed.tokens import token_digest
+from dashlet.store.dashboards import set_embed_settings
+from dashlet.store.organizations import reset_secret, set_legacy_enabled
+from dashlet.store.revocations import add_revocation
+from tests.embed import forge, segment
+from tests.web import conftest as web
+from tests.web.conftest import EmbedWorld
+
+# The live embedding world of the web tests (fixtures found by pytest through these names).
+make_world, world = web.make_world, web.world
+
+Route = Literal["page", "legacy", "legacy_id", "json"]
+Via = Literal["bearer", "query", "both"]
+TokenBuilder = Callable[[EmbedWorld], "str | None"]
+HS256 = '{"alg":"HS256","typ":"JWT"}'
+HS512 = '{"alg":"HS512","typ":"JWT"}'
+ABSENT: Any = ...  # a claim given as ABSENT is left out of the payload
+DAY = 86_400
+LONG_NAME = "V" * 5_000
+UNICODE_NAME = "RÉGION_地域"
+ATTACKER_KEY = "attacker-chosen-key-Qm4Zx8Lp2Vn6Tb1Rc9Wd3Hk7"
+PAGE_CODE = re.compile(r'data-code="([a-z_]+)"')
+
+
+def clock() -> float:
+    return time.time()
+
+
+def claims(world: EmbedWorld, changes: dict[str, Any]) -> dict[str, Any]:
+    """The world's valid claims (tenant 1) with some replaced, or removed when ABSENT."""
+    payload = world.claims()
+    payload.update(changes)
+    return {name: value for name, value in payload.items() if value is not ABSENT}
+
+
+def token(
+    world: EmbedWorld, *, header: str = HS256, secret: str | None = None, **changes: Any
+) -> str:
+    """An HS256 token whose payload is exactly these claims (keyed with the world's secret)."""
+    payload = json.dumps(claims(world, changes))
+    return forge(header=header, payload=payload, secret=secret or world.secret)
+
+
+def with_members(world: EmbedWorld, members: str) -> str:
+    """A signed token whose payload is the valid claims followed by raw JSON ``members``."""
+    text = json.dumps(claims(world, {}))
+    return forge(payload=f"{text[:-1]}, {members}}}", secret=world.secret)
+
+
+def hs512(world: EmbedWorld) -> str:
+    """A token correctly signed with the organization's secret, but with HMAC-SHA512."""
+    signing_input = f"{segment(HS512)}.{segment(json.dumps(claims(world, {})))}"
+    mac = hmac.new(world.secret.encode(), signing_input.encode(), hashlib.sha512).digest()
+    return f"{signing_input}.{segment(mac)}"
+
+
+def tampered(world: EmbedWorld) -> str:
+    """Tenant 1's signature on a payload rewritten to tenant 2."""
+    header, _, signature = world.sign().split(".")
+    return f"{header}.{segment(json.dumps(claims(world, {'env': {'TENANT': 2}})))}.{signature}"
+
+
+def replayed_after_reset(world: EmbedWorld) -> str:
+    issued = world.sign()
+    reset_secret(world.db, world.org.slug)
+    return issued
+
+
+def revoked_by_jti(world: EmbedWorld) -> str:
+    add_revocation(world.db, world.org.slug, "jti", jti="order-42")
+    return token(world, jti="order-42")
+
+
+def revoked_by_digest(world: EmbedWorld) -> str:
+    issued = world.sign()
+    add_revocation(world.db, world.org.slug, "token", token_digest=token_digest(issued))
+    return issued
+
+
+def revoked_by_digest_spelled_padded(world: EmbedWorld) -> str:
+    """The same token with its signature's base64 padding: one token, revoked once."""
+    return revoked_by_digest(world) + "="
+
+
+def revoked_by_env_value(world: EmbedWorld) -> str:
+    add_revocation(world.db, world.org.slug, "env", env_name="TENANT", env_value=1)
+    return world.sign()
+
+
+def revoked_as_issued_before(world: EmbedWorld) -> str:
+    issued = token(world, iat=clock() - 120)
+    cutoff = dt.datetime.now(dt.UTC)
+    add_revocation(
+        world.db, world.org.slug, "issued_before", dashboard_slug="sales", issued_before=cutoff
+    )
+    return issued
+
+
+def embedding_off(world: EmbedWorld) -> None:
+    set_embed_settings(
+        world.db, world.org.slug, "sales", enabled=False, allow_viewer_variables=False
+    )
+
+
+def viewer_variables_off(world: EmbedWorld) -> None:
+    set_embed_settings(
+        world.db, world.org.slug, "sales", enabled=True, allow_viewer_variables=False
+    )
+
+
+def legacy_off(world: EmbedWorld) -> None:
+    set_legacy_enabled(world.db, world.org.slug, False)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad request and the SPEC's answer to it."""
+
+    name: str
+    token: TokenBuilder
+    route: Route
+    status: int
+    code: str
+    via: Via = "bearer"  # json routes: where the token travels
+    scheme: str = "Bearer"  # json routes: the Authorization scheme
+    params: tuple[tuple[str, str], ...] = ()
+    arrange: Callable[[EmbedWorld], None] | None = None
+    org: str | None = None
+    dashboard: str = "sales"
+    chart: str = "by_region"
+    dashboard_id: int | None = None  # legacy_id: another id than the sales dashboard's
+
+
+def valid(world: EmbedWorld) -> str:
+    return world.sign()
+
+
+def var(name: str, value: str) -> tuple[tuple[str, str], ...]:
+    return ((f"var.{name}", value),)
+
+
+def page(name: str, build: TokenBuilder, status: int, code: str, **more: Any) -> Case:
+    return Case(name, build, "page", status, code, **more)
+
+
+def data(name: str, build: TokenBuilder, status: int, code: str, **more: Any) -> Case:
+    return Case(name, build, "json", status, code, **more)
+
+
+CASES = [
+    # Presence and size
+    page("page-without-token", lambda w: None, 401, "token_missing"),
+    page("page-with-empty-token", lambda w: "", 401, "token_missing"),
+    data("data-without-token", lambda w: None, 401, "token_missing"),
+    data("data-bearer-without-token", lambda w: "", 401, "token_missing"),
+    data("data-non-bearer-authorization", valid, 401, "token_missing", via="both", scheme="Basic"),
+    page("page-token-over-8-kib", lambda w: "a" * 8193, 413, "token_too_large"),
+    data(
+        "data-signed-token-over-8-kib", lambda w: token(w, pad="x" * 9000), 413, "token_too_large"
+    ),
+    Case("legacy-token-over-8-kib", lambda w: "a." * 4100 + "b", "legacy", 413, "token_too_large"),
+    # Shape
+    page("not-a-token", lambda w: "not-a-token", 400, "token_malformed"),
+    page("bad-base64-characters", lambda w: "ey$J.ab!c.d*ef", 400, "token_malformed"),
+    page("impossible-base64-length", lambda w: "abcde.abcd.abcd", 400, "token_malformed"),
+    page("base64-of-not-json", lambda w: "aGVsbG8.d29ybGQ.c2ln", 400, "token_malformed"),
+    page("extra-segment", lambda w: w.sign() + ".abcd", 400, "token_malformed"),
+    page("two-segments", lambda w: w.sign().rsplit(".", 1)[0], 400, "token_malformed"),
+    page("wrong-signature-padding", lambda w: w.sign() + "==", 400, "token_malformed"),
+    data("data-extra-segment", lambda w: w.sign() + ".abcd", 400, "token_malformed"),
+    # Header
+    page("header-not-an-object", lambda w: token(w, header="[]"), 400, "token_malformed"),
+    page(
+        "header-duplicate-alg",
+        lambda w: token(w, header='{"alg":"HS256","alg":"none"}'),
+        400,
+        "token_malformed",
+    ),
+    page(
+        "header-crit",
+        lambda w: token(w, header='{"alg":"HS256","crit":["exp"]}'),
+        400,
+        "token_malformed",
+    ),
+    page(
+        "alg-none-unsigned",
+        lambda w: forge(header='{"alg":"none"}', payload=json.dumps(claims(w, {})), secret=None),
+        400,
+        "token_algorithm",
+    ),
+    page("alg-hs512-with-the-right-secret", hs512, 400, "token_algorithm"),
+    page(
+        "alg-rs256-shaped-header",
+        lambda w: token(w, header='{"alg":"RS256","typ":"JWT"}'),
+        400,
+        "token_algorithm",
+    ),
+    page("alg-missing", lambda w: token(w, header='{"typ":"JWT"}'), 400, "token_algorithm"),
+    data(
+        "data-alg-lowercase", lambda w: token(w, header='{"alg":"hs256"}'), 400, "token_algorithm"
+    ),
+    # Signature (checked before any claim)
+    page("another-secret", lambda w: w.sign(secret=ATTACKER_KEY), 403, "token_bad_signature"),
+    page("payload-tampered-to-tenant-2", tampered, 403, "token_bad_signature"),
+    page(
+        "expired-and-badly-signed",
+        lambda w: token(w, secret=ATTACKER_KEY, exp=clock() - 3600),
+        403,
+        "token_bad_signature",
+    ),
+    page(
+        "malformed-claims-and-badly-signed",
+        lambda w: token(w, secret=ATTACKER_KEY, organization=True),
+        403,
+        "token_bad_signature",
+    ),
+    page("empty-signature", lambda w: w.sign().rsplit(".", 1)[0] + ".", 403, "token_bad_signature"),
+    page("replay-after-reset", replayed_after_reset, 403, "token_bad_signature"),
+    data("data-replay-after-reset", replayed_after_reset, 403, "token_bad_signature"),
+    data("data-query-token-badly-signed", tampered, 403, "token_bad_signature", via="query"),
+    # Payload parsing
+    page(
+        "duplicate-organization",
+        lambda w: with_members(w, '"organization": 1'),
+        400,
+        "token_malformed",
+    ),
+    page("duplicate-exp", lambda w: with_members(w, '"exp": 1'), 400, "token_malformed"),
+    page("nan-claim", lambda w: with_members(w, '"nbf": NaN'), 400, "token_malformed"),
+    page("infinity-claim", lambda w: with_members(w, '"iat": -Infinity'), 400, "token_malformed"),
+    page("float-beyond-double", lambda w: with_members(w, '"iat": 1e400'), 400, "token_malformed"),
+    page(
+        "payload-a-list",
+        lambda w: forge(payload="[1, 2]", secret=w.secret),
+        400,
+        "token_malformed",
+    ),
+    page(
+        "payload-not-utf8",
+        lambda w: forge(payload=b'{"a": "\xff\xfe"}', secret=w.secret),
+        400,
+        "token_malformed",
+    ),
+    # organization and dashboard
+    page(
+        "wrong-organization",
+        lambda w: token(w, organization=w.org.id + 1000),
+        403,
+        "token_wrong_organization",
+    ),
+    page("organization-true", lambda w: token(w, organization=True), 400, "token_malformed"),
+    page(
+        "organization-float",
+        lambda w: token(w, organization=float(w.org.id)),
+        400,
+        "token_malformed",
+    ),
+    page(
+        "organization-spaced-digits",
+        lambda w: token(w, organization=f" {w.org.id}"),
+        400,
+        "token_malformed",
+    ),
+    page(
+        "organization-exponent-string",
+        lambda w: token(w, organization="1e3"),
+        400,
+        "token_malformed",
+    ),
+    page("organization-missing", lambda w: token(w, organization=ABSENT), 400, "token_malformed"),
+    page("organization-null", lambda w: token(w, organization=None), 400, "token_malformed"),
+    page(
+        "wrong-dashboard",
+        lambda w: token(w, dashboard=w.dashboard().id + 1000),
+        403,
+        "token_wrong_dashboard",
+    ),
+    page("dashboard-true", lambda w: token(w, dashboard=True), 400, "token_malformed"),
+    page("dashboard-empty-string", lambda w: token(w, dashboard=""), 400, "token_malformed"),
+    data(
+        "data-dashboard-as-object", lambda w: token(w, dashboard={"id": 1}), 400, "token_malformed"
+    ),
+    # exp, nbf, iat
+    page("expired", lambda w: token(w, exp=clock() - 3600), 401, "token_expired"),
+    data("data-expired", lambda w: token(w, exp=clock() - 3600), 401, "token_expired"),
+    page("exp-missing", lambda w: token(w, exp=ABSENT), 400, "token_exp_missing"),
+    page("exp-null", lambda w: token(w, exp=None), 400, "token_exp_missing"),
+    page(
+        "exp-as-digit-string",
+        lambda w: token(w, exp=str(int(clock()) + 600)),
+        400,
+        "token_malformed",
+    ),
+    page("exp-true", lambda w: token(w, exp=True), 400, "token_malformed"),
+    page("exp-as-list", lambda w: token(w, exp=[int(clock()) + 600]), 400, "token_malformed"),
+    page("exp-two-days-ahead", lambda w: token(w, exp=clock() + 2 * DAY), 400, "token_exp_too_far"),
+    page(
+        "exp-in-milliseconds", lambda w: token(w, exp=int(clock() * 1000)), 400, "token_exp_too_far"
+    ),
+    page("exp-1e20", lambda w: token(w, exp=1e20), 400, "token_exp_too_far"),
+    page("exp-huge-integer", lambda w: token(w, exp=10**40), 400, "token_exp_too_far"),
+    page("nbf-in-the-future", lambda w: token(w, nbf=clock() + 3600), 401, "token_not_yet_valid"),
+    page("iat-in-the-future", lambda w: token(w, iat=clock() + 3600), 401, "token_not_yet_valid"),
+    page("nbf-as-string", lambda w: token(w, nbf="0"), 400, "token_malformed"),
+    # Dashboard switches
+    page("embedding-disabled", valid, 403, "embedding_disabled", arrange=embedding_off),
+    data("data-embedding-disabled", valid, 403, "embedding_disabled", arrange=embedding_off),
+    Case("legacy-path-disabled", valid, "legacy", 410, "legacy_disabled", arrange=legacy_off),
+    Case("legacy-id-disabled", valid, "legacy_id", 410, "legacy_disabled", arrange=legacy_off),
+    # Revocation
+    page("revoked-jti", revoked_by_jti, 403, "token_revoked"),
+    page("revoked-digest", revoked_by_digest, 403, "token_revoked"),
+    page(
+        "revoked-digest-spelled-with-padding",
+        revoked_by_digest_spelled_padded,
+        403,
+        "token_revoked",
+    ),
+    page("revoked-env-value", revoked_by_env_value, 403, "token_revoked"),
+    data("data-revoked-env-value", revoked_by_env_value, 403, "token_revoked"),
+    data("data-revoked-issued-before", revoked_as_issued_before, 403, "token_revoked"),
+    # env
+    page(
+        "env-unknown-variable",
+        lambda w: token(w, env={"TENANT": 1, "NOPE": 1}),
+        400,
+        "unknown_variable",
+    ),
+    page(
+        "env-unicode-name",
+        lambda w: token(w, env={"TENANT": 1, UNICODE_NAME: "x"}),
+        400,
+        "unknown_variable",
+    ),
+    page(
+        "env-very-long-name",
+        lambda w: token(w, env={"TENANT": 1, LONG_NAME: "x"}),
+        400,
+        "unknown_variable",
+    ),
+    page("env-as-list", lambda w: token(w, env=[{"TENANT": 1}]), 400, "token_malformed"),
+    page("env-as-string", lambda w: token(w, env="TENANT=1"), 400, "token_malformed"),
+    page("env-null", lambda w: token(w, env=None), 400, "token_malformed"),
+    page("env-value-null", lambda w: token(w, env={"TENANT": None}), 400, "invalid_variable_value"),
+    page(
+        "env-value-nested-object",
+        lambda w: token(w, env={"TENANT": {"$gt": 0}}),
+        400,
+        "invalid_variable_value",
+    ),
+    page(
+        "env-list-for-single-variable",
+        lambda w: token(w, env={"TENANT": [1, 2]}),
+        400,
+        "invalid_variable_value",
+    ),
+    page(
+        "env-integer-as-true",
+        lambda w: token(w, env={"TENANT": True}),
+        400,
+        "invalid_variable_value",
+    ),
+    page(
+        "env-integer-as-fraction",
+        lambda w: token(w, env={"TENANT": 1.5}),
+        400,
+        "invalid_variable_value",
+    ),
+    page(
+        "env-integer-beyond-int64",
+        lambda w: token(w, env={"TENANT": 2**70}),
+        400,
+        "invalid_variable_value",
+    ),
+    page(
+        "env-integer-as-sql",
+        lambda w: token(w, env={"TENANT": "1 OR 1=1"}),
+        400,
+        "invalid_variable_value",
+    ),
+    data(
+        "data-env-multi-nested-list",
+        lambda w: token(w, env={"TENANT": 1, "REGION": [["north"]]}),
+        400,
+        "invalid_variable_value",
+    ),
+    data(
+        "data-env-number-as-sql",
+        lambda w: token(w, env={"TENANT": 1, "MIN_AMOUNT": "0 OR 1=1"}),
+        400,
+        "invalid_variable_value",
+    ),
+    page("env-empty", lambda w: token(w, env={}), 400, "missing_variable"),
+    data("data-env-absent", lambda w: token(w, env=ABSENT), 400, "missing_variable"),
+    # Viewer variables (var.NAME)
+    data("viewer-sets-hidden-variable", valid, 403, "variable_locked", params=var("TENANT", "2")),
+    data(
+        "viewer-overrides-env",
+        lambda w: token(w, env={"TENANT": 1, "REGION": ["north"]}),
+        403,
+        "variable_locked",
+        params=var("REGION", "south"),
+    ),
+    data(
+        "viewer-variables-off",
+        valid,
+        403,
+        "variable_locked",
+        params=var("REGION", "south"),
+        arrange=viewer_variables_off,
+    ),
+    data("viewer-unknown-variable", valid, 400, "unknown_variable", params=var("NOPE", "1")),
+    data("viewer-unicode-name", valid, 400, "unknown_variable", params=var(UNICODE_NAME, "1")),
+    data("viewer-very-long-name", valid, 400, "unknown_variable", params=var(LONG_NAME, "1")),
+    data(
+        "viewer-number-as-text",
+        valid,
+        400,
+        "invalid_variable_value",
+        params=var("MIN_AMOUNT", "abc"),
+    ),
+    data(
+        "viewer-number-nan", valid, 400, "invalid_variable_value", params=var("MIN_AMOUNT", "NaN")
+    ),
+    data(
+        "viewer-number-as-sql",
+        valid,
+        400,
+        "invalid_variable_value",
+        params=var("MIN_AMOUNT", "1; DROP TABLE orders"),
+    ),
+    data(
+        "viewer-single-variable-twice",
+        valid,
+        400,
+        "invalid_variable_value",
+        params=var("MIN_AMOUNT", "1") * 2,
+    ),
+    data(
+        "viewer-string-with-nul",
+        valid,
+        400,
+        "invalid_variable_value",
+        params=var("REGION", "north\x00"),
+    ),
+    # Nothing there
+    page("unknown-organization", valid, 404, "not_found", org="ghost"),
+    page("unknown-dashboard", valid, 404, "not_found", dashboard="ghost"),
+    data("data-unknown-organization", valid, 404, "not_found", org="ghost"),
+    data("data-unknown-chart", valid, 404, "not_found", chart="ghost"),
+    Case("legacy-unknown-dashboard-id", valid, "legacy_id", 404, "not_found", dashboard_id=999_999),
+    Case("legacy-unknown-dashboard-slug", valid, "legacy", 404, "not_found", dashboard="ghost"),
+]
+
+
+def request_for(world: EmbedWorld, case: Case, sent: str | None) -> httpx.Request:
+    """The HTTP request a case describes, carrying the token ``sent`` (if any)."""
+    org = case.org or world.org.slug
+    params = list(case.params)
+    headers: dict[str, str] = {}
+    if case.route == "page":
+        path = f"/d/{org}/{case.dashboard}"
+        if sent is not None:
+            params.append(("embed_token", sent))
+    elif case.route == "legacy":
+        path = f"/d/{org}/{case.dashboard}/{sent}"
+    elif case.route == "legacy_id":
+        path = f"/d/{case.dashboard_id or world.dashboard().id}/{sent}"
+    else:
+        path = f"/d/{org}/{case.dashboard}/charts/{case.chart}.json"
+        if sent is not None and case.via in ("bearer", "both"):
+            headers["Authorization"] = f"{case.scheme} {sent}"
+        if sent is not None and case.via in ("query", "both"):
+            params.append(("embed_token", sent))
+    return world.client.build_request("GET", path, params=params, headers=headers)
+
+
+def refusal_code(response: httpx.Response, route: Route) -> str:
+    """The machine code of a refusal, from the HTML page or the JSON error shape."""
+    if route != "json":
+        assert response.headers["content-type"].startswith("text/html")
+        (code,) = PAGE_CODE.findall(response.text)
+        return code
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message"}
+    assert isinstance(body["error"]["message"], str)
+    assert body["error"]["message"]
+    code: str = body["error"]["code"]
+    return code
+
+
+def assert_leaks_nothing(response: httpx.Response, sent: str | None, secrets: set[str]) -> None:
+    body = response.text
+    assert "Traceback" not in body
+    for secret in secrets:
+        assert secret not in body
+    if sent and len(sent) >= 16:
+        assert sent not in body
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in CASES])
+async def test_refusal(world: EmbedWorld, case: Case) -> None:
+    secrets = {world.secret}
+    if case.arrange is not None:
+        case.arrange(world)
+    sent = case.token(world)
+    secrets.add(world.secret)
+    response = await world.client.send(request_for(world, case, sent))
+    assert (response.status_code, refusal_code(response, case.route)) == (case.status, case.code)
+    assert_leaks_nothing(response, sent, secrets)
+
+
+def test_the_table_covers_every_refusal_code_of_the_spec() -> None:
+    spec_codes = {
+        "token_missing", "token_malformed", "token_bad_signature", "token_algorithm",
+        "token_expired", "token_not_yet_valid", "token_exp_missing", "token_exp_too_far",
+        "token_wrong_organization", "token_wrong_dashboard", "embedding_disabled",
+        "unknown_variable", "invalid_variable_value", "variable_locked", "missing_variable",
+        "token_too_large", "not_found", "legacy_disabled", "token_revoked",
+    }  # fmt: skip
+    assert {case.code for case in CASES} == spec_codes
+    assert len({case.name for case in CASES}) == len(CASES) >= 40
