@@ -32,6 +32,7 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "token_too_large": (413, "The embed token is larger than 8 KiB."),
     "embedding_disabled": (403, "Embedding is turned off for this dashboard."),
     "legacy_disabled": (410, "Embedding 1.0 URLs are turned off for this organization."),
+    "export_disabled": (403, "Downloading data is turned off for this dashboard."),
     "unknown_variable": (400, "A variable was given that this dashboard does not declare."),
     "invalid_variable_value": (400, "A variable value does not fit its type."),
     "variable_locked": (403, "This variable is set by the application and cannot be changed."),

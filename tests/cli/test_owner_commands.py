@@ -94,3 +94,8 @@ def test_org_set_refuses_a_bad_origin(acme: RunDashlet) -> None:
     result = acme("org", "set", "acme", "--frame-ancestor", "javascript:alert(1)")
     assert result.exit_code == 1
     assert "is not an origin" in result.stderr
+
+
+def test_token_explain_shows_claims_as_text_not_markup(acme: RunDashlet) -> None:
+    result = acme("token", "explain", token_for(acme, jti="[red]boom[/red]"), "--org", "acme")
+    assert "[red]boom[/red]" in result.stdout

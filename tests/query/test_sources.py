@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -162,18 +163,32 @@ async def test_postgres_source_refuses_writes(
     admin.dispose()
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "duckdb"])
 async def test_writable_source_still_never_keeps_a_write(
-    engines: SourceEngines, sqlite_path: Path
+    engines: SourceEngines, sqlite_path: Path, duckdb_path: Path, backend: str
 ) -> None:
-    await engines.fetch(
-        make_source(sqlite_url(sqlite_path), read_only=False),
-        query("DELETE FROM orders"),
-        row_limit=10,
-        timeout=5,
+    url = {"sqlite": sqlite_url(sqlite_path), "duckdb": f"duckdb:///{duckdb_path}"}[backend]
+    source = make_source(url, read_only=False)
+    await engines.fetch(source, query("DELETE FROM orders"), row_limit=10, timeout=5)
+    table = await engines.fetch(
+        source, query("SELECT count(*) FROM orders"), row_limit=1, timeout=5
     )
-    with sqlite3.connect(sqlite_path) as conn:
-        assert conn.execute("SELECT count(*) FROM orders").fetchone() == (10,)
-    conn.close()
+    assert table.rows[0][0] > 0
+
+
+async def test_list_and_date_values_bind_on_each_backend(
+    engines: SourceEngines, sqlite_path: Path, duckdb_path: Path
+) -> None:
+    ids = VariableDef("IDS", "integer", multi=True)
+    day = VariableDef("DAY", "date")
+    template = parse_sql("SELECT id FROM orders WHERE id IN :IDS AND :DAY < '2030-01-01'")
+    for url in (sqlite_url(sqlite_path), f"duckdb:///{duckdb_path}"):
+        for chosen in ([1], [1, 3], [0, 2, 4]):
+            rendered = render_sql(
+                template, {"IDS": chosen, "DAY": dt.date(2024, 5, 1)}, {"IDS": ids, "DAY": day}
+            )
+            table = await engines.fetch(make_source(url), rendered, row_limit=10, timeout=5)
+            assert sorted(row[0] for row in table.rows) == chosen
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "duckdb"])

@@ -7,6 +7,7 @@ the organization's secrets and a stack trace.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -543,3 +544,56 @@ def test_the_table_covers_every_refusal_code_of_the_spec() -> None:
     }  # fmt: skip
     assert {case.code for case in CASES} == spec_codes
     assert len({case.name for case in CASES}) == len(CASES) >= 40
+
+
+# --- What the strict parser must still accept -------------------------------------------------
+
+
+def other_tenant_after_env_revocation(world: EmbedWorld) -> str:
+    revoked_by_env_value(world)
+    return token(world, env={"TENANT": 2})
+
+
+def accepted(name: str, build: TokenBuilder, route: Route = "page", **more: Any) -> Case:
+    return Case(name, build, route, 200, "", **more)
+
+
+ACCEPTED = [
+    accepted("float-exp-in-the-future", lambda w: token(w, exp=clock() + 600.25)),
+    accepted("javascript-float-exp", lambda w: token(w, exp=time.time_ns() / 1e9 + 300), "json"),
+    accepted("organization-as-digit-string", lambda w: token(w, organization=str(w.org.id))),
+    accepted("dashboard-as-digit-string", lambda w: token(w, dashboard=str(w.dashboard().id)), "json"),
+    accepted("exp-just-past-within-leeway", lambda w: token(w, exp=clock() - 30)),
+    accepted("exp-24-hours-ahead-within-leeway", lambda w: token(w, exp=clock() + DAY + 30)),
+    accepted("nbf-and-iat-in-the-past", lambda w: token(w, nbf=clock() - 60, iat=int(clock()) - 60)),
+    accepted("unknown-claims-ignored", lambda w: token(w, sub="u-1", iss=5, admin=True, aud=["x"])),
+    accepted("non-string-jti-ignored", lambda w: token(w, jti={"id": 7})),
+    accepted("empty-crit-header", lambda w: token(w, header='{"alg":"HS256","crit":[]}')),
+    accepted("signature-with-its-padding", lambda w: w.sign() + "="),
+    accepted("lowercase-bearer-scheme", valid, "json", scheme="bearer"),
+    accepted("data-token-in-query", valid, "json", via="query"),
+    accepted("legacy-path", valid, "legacy"),
+    accepted("legacy-id", valid, "legacy_id"),
+    accepted("env-revocation-spares-other-tenants", other_tenant_after_env_revocation, "json"),
+]
+
+
+def token_tenant(sent: str) -> int:
+    """The TENANT a (verified) token's env locks: the only tenant_id its rows may carry."""
+    payload = sent.split(".")[1]
+    tenant: int = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["env"]["TENANT"]
+    return tenant
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in ACCEPTED])
+async def test_accepted(world: EmbedWorld, case: Case) -> None:
+    sent = case.token(world)
+    assert sent is not None
+    response = await world.client.send(request_for(world, case, sent))
+    assert response.status_code == 200
+    if case.route == "json":
+        rows = response.json()["rows"]
+        assert rows
+        assert {row[-1] for row in rows} == {token_tenant(sent)}
+    else:
+        assert 'data-chart="by_region"' in response.text

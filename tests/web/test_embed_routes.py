@@ -222,3 +222,43 @@ async def test_usage_counts_new_tokens_once_and_every_load(world: EmbedWorld) ->
     assert (sales.new_tokens, sales.loads) == (2, 3)
     assert sales.by_usage_value == {"1": (1, 2), "2": (1, 1)}
     assert sales.refusals == {"token_malformed": 1}
+
+
+async def test_csv_export_checks_the_token_and_returns_the_rows(world: EmbedWorld) -> None:
+    response = await world.client.get(
+        "/d/acme/sales/charts/by_region.csv", headers={"Authorization": f"Bearer {world.sign()}"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == 'attachment; filename="by_region.csv"'
+    assert response.text.lstrip("\ufeff").splitlines() == [
+        "region,revenue,tenant_id",
+        "north,30.5,1",
+        "south,30.5,1",
+    ]
+
+
+async def test_csv_export_refused_with_an_expired_token(world: EmbedWorld) -> None:
+    token = world.sign(exp=int(time.time()) - 3600)
+    response = await world.client.get(
+        "/d/acme/sales/charts/by_region.csv", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_expired"
+
+
+async def test_filter_choices_are_computed_under_the_tokens_tenant(world: EmbedWorld) -> None:
+    for tenant, regions in ((1, ["north", "south"]), (2, ["east", "west"])):
+        response = await world.client.get(
+            "/d/acme/sales/variables/REGION/choices.json",
+            headers={"Authorization": f"Bearer {world.sign(env={'TENANT': tenant})}"},
+        )
+        assert response.json() == {"choices": regions}
+
+
+async def test_hidden_variable_has_no_choices_for_viewers(world: EmbedWorld) -> None:
+    response = await world.client.get(
+        "/d/acme/sales/variables/TENANT/choices.json",
+        headers={"Authorization": f"Bearer {world.sign()}"},
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "variable_locked"

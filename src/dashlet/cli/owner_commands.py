@@ -8,6 +8,7 @@ import time
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dashlet.cli.context import (
@@ -186,7 +187,8 @@ def token_explain(settings: Settings, token: str, org_slug: str) -> None:
     )
     table = Table("check", "verdict", "detail", title=f"Token for organization {org_slug!r}")
     for check in checks:
-        table.add_row(check.name, VERDICTS[check.ok], check.detail)
+        # Claims are attacker-controlled text: never let Rich read them as markup.
+        table.add_row(escape(check.name), VERDICTS[check.ok], escape(check.detail))
     Console().print(table)
     if any(check.ok is False for check in checks):
         raise SystemExit(1)

@@ -52,19 +52,21 @@ class LoadedDashboard:
         """The fail-closed tenancy refusals if this dashboard were stored with ``embed``."""
         report = tenancy_report(dataclasses.replace(self.definition, embed=embed))
         problems = FileProblems(self.file, self.document)
-        charts = {chart.slug: i for i, chart in enumerate(self.definition.charts)}
-        variables = {variable.name: i for i, variable in enumerate(self.definition.variables)}
         why = "" if self.embed.enabled else " (Embedding was turned on outside this file.)"
         for finding in report.refusals:
-            path: FieldPath
             if finding.kind == "chart":
-                index = charts[finding.name]
-                key = "sql" if "sql" in self.document.data["charts"][index] else "sql_file"
-                path = ("charts", index, key)
+                path = self._path_of("charts", "slug", finding.name, ("sql", "sql_file"))
             else:
-                path = ("variables", variables[finding.name], "choices_sql")
+                path = self._path_of("variables", "name", finding.name, ("choices_sql",))
             problems.add(path, f"{finding.problem}{why}")
         return problems.found
+
+    def _path_of(self, key: str, id_key: str, value: str, fields: tuple[str, ...]) -> FieldPath:
+        """Where the item of list ``key`` whose ``id_key`` is ``value`` sets the first of ``fields``."""
+        for index, item in enumerate(self.document.data[key]):
+            if item.get(id_key) == value:
+                return (key, index, next((f for f in fields if f in item), fields[0]))
+        return (key,)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,9 @@ def read_folder(
     """
     folder = folder.resolve()
     if not folder.is_dir():
-        raise SpecError([SpecProblem(str(folder), None, "", "There is no such folder.")])
+        return LoadedFolder(folder, (), ()), [
+            SpecProblem(str(folder), None, "", "There is no such folder.")
+        ]
     problems: list[SpecProblem] = []
     sources, source_names = _read_sources_file(
         folder, os.environ if environ is None else environ, problems

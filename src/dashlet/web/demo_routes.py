@@ -20,6 +20,7 @@ from dashlet.web.templating import render
 DEMO_ORG = "demo"
 TENANTS_SQL = "SELECT tenant_id, name FROM tenants ORDER BY tenant_id"
 DEMO_TOKEN_TTL = 600
+MAIN_DASHBOARD = "sales"
 
 
 async def demo_page(request: Request) -> Response:
@@ -27,10 +28,8 @@ async def demo_page(request: Request) -> Response:
     try:
         organization = found.directory.organization(DEMO_ORG)
         dashboards = [d for d in list_dashboards(found.db, DEMO_ORG) if d.embed.enabled]
-        chosen = next(
-            (d for d in dashboards if d.slug == request.query_params.get("dashboard")),
-            dashboards[0],
-        )
+        wanted = request.query_params.get("dashboard", MAIN_DASHBOARD)
+        chosen = next((d for d in dashboards if d.slug == wanted), dashboards[0])
         tenants = await found.engine.run_sql(chosen.source, TENANTS_SQL, (), {}, ttl=3600)
     except (DashletError, IndexError):
         return refusal_response(

@@ -5,6 +5,8 @@
     GET /d/{dashboard_id}/{JWT}                         1.0 page by id, Deprecation header
     GET /d/{org}/{dashboard}/charts/{chart}.json        one chart's data
     GET /d/{org}/{dashboard}/data                       every chart's data, streamed as NDJSON
+    GET /d/{org}/{dashboard}/charts/{chart}.csv         CSV export, when the dashboard allows it
+    GET /d/{org}/{dashboard}/variables/{name}/choices.json   a viewer filter's options
 Data routes take the token as ``Authorization: Bearer`` or ``embed_token``, and viewer-chosen
 values as ``var.NAME`` (repeated for a multi variable).
 """
@@ -21,8 +23,10 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from dashlet.embed.access import EmbedGrant
+from dashlet.embed.choices import choices_for
 from dashlet.embed.directory import OrganizationEntry
-from dashlet.errors import DashletError, NotFound
+from dashlet.errors import DashletError, NotFound, Refusal
+from dashlet.query.export import result_csv
 from dashlet.query.results import Result
 from dashlet.store.definitions import ChartDef, DashboardDef
 from dashlet.web.embed_page import render_embed_page
@@ -168,9 +172,42 @@ async def _stream(
             task.cancel()
 
 
+async def chart_csv(request: Request) -> Response:
+    """One chart's data as a CSV download, when the dashboard allows export."""
+    try:
+        grant = _data_grant(request)
+        if not grant.dashboard.embed.allow_csv:
+            raise Refusal(code="export_disabled")
+        chart = grant.dashboard.chart(request.path_params["chart"])
+        result = await _run(request, grant, chart)
+    except DashletError as error:
+        return refusal_response(error, html=False)
+    headers = {
+        **json_headers(),
+        "Content-Disposition": f'attachment; filename="{chart.slug}.csv"',
+    }
+    return Response(result_csv(result), headers=headers, media_type="text/csv; charset=utf-8")
+
+
+async def variable_choices(request: Request) -> Response:
+    """The options of a viewer filter, computed with the token's locked values bound."""
+    try:
+        grant = _data_grant(request)
+        choices = await choices_for(services(request).engine, grant, request.path_params["name"])
+    except DashletError as error:
+        return refusal_response(error, html=False)
+    return Response(
+        orjson.dumps({"choices": choices}), headers=json_headers(), media_type="application/json"
+    )
+
+
 def embed_routes() -> list[BaseRoute]:
     return [
         Route("/d/{org}/{dashboard}/charts/{chart}.json", chart_data, methods=["GET"]),
+        Route("/d/{org}/{dashboard}/charts/{chart}.csv", chart_csv, methods=["GET"]),
+        Route(
+            "/d/{org}/{dashboard}/variables/{name}/choices.json", variable_choices, methods=["GET"]
+        ),
         Route("/d/{org}/{dashboard}/data", dashboard_data, methods=["GET"]),
         Route("/d/{first}/{second}", page, methods=["GET"]),
         Route("/d/{first}/{second}/", page, methods=["GET"]),
