@@ -1,7 +1,7 @@
 """``python -m bench``: build the demo once, run every benchmark, print one table.
 
 Options: ``--orders N`` (demo size, default 1,000,000), ``--repeats N`` (timed rounds per
-figure, default 15). The demo is built in a temporary folder that is removed afterwards.
+figure, default 25). The demo is built in a temporary folder that is removed afterwards.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def table(measurements: list[Measurement]) -> Table:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--orders", type=int, default=1_000_000, help="demo warehouse orders")
-    parser.add_argument("--repeats", type=int, default=15, help="timed rounds per figure")
+    parser.add_argument("--repeats", type=int, default=25, help="timed rounds per figure")
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=max(Console().width, 132))
     console.print(f"Machine: {machine()}")
     started = time.perf_counter()
     measurements: list[Measurement] = []

@@ -1,5 +1,6 @@
 """Coalescing: concurrent identical ``run_chart`` calls on a cold cache reach the warehouse once;
-distinct value sets once each. Executions are counted as the driver is called."""
+distinct value sets once each. Executions are counted by the connection pool: every query
+checks out one connection."""
 
 from __future__ import annotations
 
@@ -25,13 +26,12 @@ async def measure(demo: Demo) -> list[Measurement]:
     dashboard = demo.dashboard
     chart = dashboard.chart(CHART)
     engine = QueryEngine(demo.settings)
-    executions: list[str] = []
+    executions: list[object] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "FROM orders" in statement:
-            executions.append(statement)
+    def record(dbapi_connection: Any, *_args: Any) -> None:
+        executions.append(dbapi_connection)  # each query checks out one pooled connection
 
-    event.listen(engine.engines.engine_for(dashboard.source), "before_cursor_execute", record)
+    event.listen(engine.engines.engine_for(dashboard.source).pool, "checkout", record)
 
     def values(tenant: int) -> dict[str, object]:
         return resolve_values(dashboard.variables, {"TENANT": tenant})

@@ -17,12 +17,15 @@ class Measurement:
     value: float
     unit: str
     baseline: float | None = None
+    paired_ratio: float | None = None  # median of per-round ratios, when rounds were paired
     goal: str = ""
     met: bool | None = None
 
     @property
     def ratio(self) -> float | None:
-        """value / baseline, when there is a baseline."""
+        """The paired ratio if measured, else value / baseline, when there is a baseline."""
+        if self.paired_ratio is not None:
+            return self.paired_ratio
         if self.baseline is None or self.baseline == 0:
             return None
         return self.value / self.baseline

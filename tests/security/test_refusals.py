@@ -7,14 +7,18 @@ the organization's secrets and a stack trace.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
 import hmac
 import json
 import re
+import select
+import socket
+import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,8 +26,9 @@ import httpx
 import pytest
 
 from dashlet.embed.tokens import token_digest
+from dashlet.spec.apply import apply_folder
 from dashlet.store.dashboards import set_embed_settings
-from dashlet.store.organizations import reset_secret, set_legacy_enabled
+from dashlet.store.organizations import reset_secret, rotate_secret, set_legacy_enabled
 from dashlet.store.revocations import add_revocation
 from tests.embed import forge, segment
 from tests.web import conftest as web
@@ -562,10 +567,14 @@ ACCEPTED = [
     accepted("float-exp-in-the-future", lambda w: token(w, exp=clock() + 600.25)),
     accepted("javascript-float-exp", lambda w: token(w, exp=time.time_ns() / 1e9 + 300), "json"),
     accepted("organization-as-digit-string", lambda w: token(w, organization=str(w.org.id))),
-    accepted("dashboard-as-digit-string", lambda w: token(w, dashboard=str(w.dashboard().id)), "json"),
+    accepted(
+        "dashboard-as-digit-string", lambda w: token(w, dashboard=str(w.dashboard().id)), "json"
+    ),
     accepted("exp-just-past-within-leeway", lambda w: token(w, exp=clock() - 30)),
     accepted("exp-24-hours-ahead-within-leeway", lambda w: token(w, exp=clock() + DAY + 30)),
-    accepted("nbf-and-iat-in-the-past", lambda w: token(w, nbf=clock() - 60, iat=int(clock()) - 60)),
+    accepted(
+        "nbf-and-iat-in-the-past", lambda w: token(w, nbf=clock() - 60, iat=int(clock()) - 60)
+    ),
     accepted("unknown-claims-ignored", lambda w: token(w, sub="u-1", iss=5, admin=True, aud=["x"])),
     accepted("non-string-jti-ignored", lambda w: token(w, jti={"id": 7})),
     accepted("empty-crit-header", lambda w: token(w, header='{"alg":"HS256","crit":[]}')),
@@ -581,7 +590,9 @@ ACCEPTED = [
 def token_tenant(sent: str) -> int:
     """The TENANT a (verified) token's env locks: the only tenant_id its rows may carry."""
     payload = sent.split(".")[1]
-    tenant: int = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["env"]["TENANT"]
+    tenant: int = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["env"][
+        "TENANT"
+    ]
     return tenant
 
 
@@ -597,3 +608,292 @@ async def test_accepted(world: EmbedWorld, case: Case) -> None:
         assert {row[-1] for row in rows} == {token_tenant(sent)}
     else:
         assert 'data-chart="by_region"' in response.text
+
+
+# --- Another organization with a dashboard of the same slug ------------------------------------
+
+
+@pytest.fixture
+async def other(world: EmbedWorld, make_world: Callable[..., Any]) -> AsyncIterator[EmbedWorld]:
+    """A second organization, ``other``, with its own ``sales`` dashboard and its own secret."""
+    async for built in make_world("other"):
+        yield built
+
+
+Pair = Callable[[EmbedWorld, EmbedWorld], str]
+
+
+def acme_token_for_other_dashboard(acme: EmbedWorld, other: EmbedWorld) -> str:
+    return token(acme, organization=other.org.id, dashboard=other.dashboard().id)
+
+
+def other_token_for_acme_dashboard(acme: EmbedWorld, other: EmbedWorld) -> str:
+    return token(
+        acme, secret=other.secret, organization=other.org.id, dashboard=acme.dashboard().id
+    )
+
+
+CROSS_ORGANIZATION = [
+    # (name, token, where it is sent, status, code)
+    ("others-token-at-acme", lambda a, o: o.sign(), "acme-page", 403, "token_bad_signature"),
+    ("others-token-at-acme-data", lambda a, o: o.sign(), "acme-data", 403, "token_bad_signature"),
+    (
+        "acme-signed-claims-of-other",
+        acme_token_for_other_dashboard,
+        "acme-page",
+        403,
+        "token_wrong_organization",
+    ),
+    (
+        "acme-claims-others-dashboard-id",
+        lambda a, o: token(a, dashboard=o.dashboard().id),
+        "acme-page",
+        403,
+        "token_wrong_dashboard",
+    ),
+    (
+        "other-claims-acmes-dashboard-id",
+        other_token_for_acme_dashboard,
+        "other-page",
+        403,
+        "token_wrong_dashboard",
+    ),
+    ("acme-token-at-other", lambda a, o: a.sign(), "other-page", 403, "token_bad_signature"),
+    ("acme-token-at-other-data", lambda a, o: a.sign(), "other-data", 403, "token_bad_signature"),
+    (
+        "acme-token-at-others-legacy-id",
+        lambda a, o: a.sign(),
+        "other-legacy-id",
+        403,
+        "token_bad_signature",
+    ),
+]
+
+
+def cross_request(acme: EmbedWorld, other: EmbedWorld, where: str, sent: str) -> httpx.Request:
+    target = acme if where.startswith("acme") else other
+    if where.endswith("-data"):
+        return acme.client.build_request(
+            "GET", target.chart_url("by_region"), headers={"Authorization": f"Bearer {sent}"}
+        )
+    if where.endswith("-legacy-id"):
+        return acme.client.build_request("GET", f"/d/{target.dashboard().id}/{sent}")
+    return acme.client.build_request("GET", target.page_url(sent))
+
+
+@pytest.mark.parametrize(
+    ("build", "where", "status", "code"),
+    [pytest.param(*rest, id=name) for name, *rest in CROSS_ORGANIZATION],
+)
+async def test_refusal_across_organizations(
+    world: EmbedWorld, other: EmbedWorld, build: Pair, where: str, status: int, code: str
+) -> None:
+    sent = build(world, other)
+    response = await world.client.send(cross_request(world, other, where, sent))
+    route: Route = "json" if where.endswith("-data") else "page"
+    assert (response.status_code, refusal_code(response, route)) == (status, code)
+    assert_leaks_nothing(response, sent, {world.secret, other.secret})
+
+
+async def test_each_organization_sees_only_its_own_dashboard(
+    world: EmbedWorld, other: EmbedWorld
+) -> None:
+    for target in (world, other):
+        response = await world.client.get(
+            target.chart_url("total"), headers={"Authorization": f"Bearer {target.sign()}"}
+        )
+        assert response.status_code == 200
+    assert world.dashboard().id != other.dashboard().id
+
+
+# --- Key-location headers are never followed -----------------------------------------------------
+
+
+async def test_kid_jku_x5u_jwk_headers_are_ignored_and_never_fetched(world: EmbedWorld) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        headers = {
+            "kid": f"{base}/keys/1",
+            "jku": f"{base}/jwks.json",
+            "x5u": f"{base}/cert.pem",
+            "jwk": {"kty": "oct", "k": segment(ATTACKER_KEY)},
+        }
+        honest = await world.client.get(world.page_url(world.sign(headers=headers)))
+        forged = await world.client.get(world.page_url(world.sign(ATTACKER_KEY, headers=headers)))
+        # Nothing may have tried to connect, now or shortly after.
+        ready, _, _ = select.select([listener], [], [], 0.3)
+    assert honest.status_code == 200
+    assert (forged.status_code, refusal_code(forged, "page")) == (403, "token_bad_signature")
+    assert ready == []
+
+
+# --- Rotate and Reset ----------------------------------------------------------------------------
+
+
+async def test_rotate_accepts_old_and_new_secrets_within_the_grace_window(
+    world: EmbedWorld,
+) -> None:
+    before = world.sign()
+    after = world.sign(rotate_secret(world.db, world.org.slug, dt.timedelta(hours=1)))
+    for sent in (before, after):
+        response = await world.client.get(world.page_url(sent))
+        assert response.status_code == 200
+
+
+async def test_rotate_refuses_the_old_secret_once_the_grace_window_closes(
+    world: EmbedWorld,
+) -> None:
+    before = world.sign()
+    rotate_secret(world.db, world.org.slug, dt.timedelta(milliseconds=300))
+    assert (await world.client.get(world.page_url(before))).status_code == 200
+    await asyncio.sleep(0.35)
+    response = await world.client.get(world.page_url(before))
+    assert (response.status_code, refusal_code(response, "page")) == (403, "token_bad_signature")
+
+
+async def test_reset_during_a_grace_window_ends_it_at_once(world: EmbedWorld) -> None:
+    before = world.sign()
+    rotate_secret(world.db, world.org.slug, dt.timedelta(hours=1))
+    reset_secret(world.db, world.org.slug)
+    response = await world.client.get(world.page_url(before))
+    assert (response.status_code, refusal_code(response, "page")) == (403, "token_bad_signature")
+
+
+async def test_a_used_token_is_refused_after_reset(world: EmbedWorld) -> None:
+    used = world.sign()
+    bearer = {"Authorization": f"Bearer {used}"}
+    assert (await world.client.get(world.chart_url("total"), headers=bearer)).status_code == 200
+    reset_secret(world.db, world.org.slug)
+    response = await world.client.get(world.chart_url("total"), headers=bearer)
+    assert (response.status_code, refusal_code(response, "json")) == (403, "token_bad_signature")
+
+
+# --- Where the token travels ----------------------------------------------------------------------
+
+
+async def test_a_bearer_header_wins_over_the_query_token(world: EmbedWorld) -> None:
+    response = await world.client.get(
+        world.chart_url("total") + f"?embed_token={world.sign()}",
+        headers={"Authorization": f"Bearer {tampered(world)}"},
+    )
+    assert (response.status_code, refusal_code(response, "json")) == (403, "token_bad_signature")
+
+
+async def test_refused_values_are_never_rendered_as_markup(world: EmbedWorld) -> None:
+    sent = token(world, env={"TENANT": 1, "MIN_AMOUNT": "<script>alert(1)</script>"})
+    response = await world.client.get(world.page_url(sent))
+    assert (response.status_code, refusal_code(response, "page")) == (400, "invalid_variable_value")
+    assert "<script>alert" not in response.text
+
+
+# --- SQL text in every variable type ----------------------------------------------------------------
+
+TYPES_YAML = """
+slug: types
+title: Every variable type
+source: warehouse
+cache_ttl: 0
+embed: {enabled: true, allow_viewer_variables: true}
+variables:
+  - {name: TENANT, type: integer, hidden: true, required: true}
+  - {name: S, type: string}
+  - {name: I, type: integer}
+  - {name: N, type: number}
+  - {name: B, type: boolean}
+  - {name: D, type: date}
+  - {name: T, type: datetime}
+charts:
+  - slug: rows
+    title: Rows
+    type: table
+    sql: |
+      SELECT region, amount, tenant_id FROM orders WHERE tenant_id = :TENANT
+      [[ AND region = :S ]] [[ AND amount >= :I ]] [[ AND amount >= :N ]]
+      [[ AND :B IS NOT NULL ]] [[ AND :D IS NOT NULL ]] [[ AND :T IS NOT NULL ]]
+      ORDER BY region, amount
+"""
+TENANT_1_ROWS = [["north", 10.0, 1], ["north", 20.5, 1], ["south", 10.0, 1], ["south", 20.5, 1]]
+SQL_TEXT = {
+    "I": "1 OR 1=1",
+    "N": "0) OR (1=1",
+    "B": "true OR 1=1",
+    "D": "2024-01-01' OR '1'='1",
+    "T": "2024-01-01T00:00:00' OR '1'='1",
+}
+VALID_TEXT = {"I": "10", "N": "10.5", "B": "true", "D": "2024-01-31", "T": "2024-01-31T08:00:00Z"}
+STRING_SQL = [
+    "north' OR '1'='1",
+    "x'; DROP TABLE orders; --",
+    'north" OR 1=1 --',
+    "') UNION SELECT 1,2,3 --",
+]
+VIAS = ("viewer", "env")
+
+
+@pytest.fixture
+def types_dashboard(world: EmbedWorld) -> str:
+    """A ``types`` dashboard in the world with one viewer-settable variable of every type."""
+    (world.workspace / "dashboards" / "types.yaml").write_text(textwrap.dedent(TYPES_YAML))
+    apply_folder(world.db, world.workspace, world.org.slug)
+    return world.chart_url("rows", "types")
+
+
+async def rows_request(
+    world: EmbedWorld, url: str, name: str, value: str, via: str
+) -> httpx.Response:
+    """``name=value`` set by the viewer (``var.NAME``) or by the token's ``env``."""
+    env: dict[str, object] = {"TENANT": 1}
+    params: dict[str, str] = {}
+    if via == "env":
+        env[name] = value
+    else:
+        params[f"var.{name}"] = value
+    sent = token(world, dashboard=world.dashboard("types").id, env=env)
+    return await world.client.get(url, params=params, headers={"Authorization": f"Bearer {sent}"})
+
+
+@pytest.mark.parametrize("via", VIAS)
+@pytest.mark.parametrize("name", sorted(SQL_TEXT))
+async def test_sql_text_is_refused_by_typed_variables(
+    world: EmbedWorld, types_dashboard: str, name: str, via: str
+) -> None:
+    response = await rows_request(world, types_dashboard, name, SQL_TEXT[name], via)
+    assert (response.status_code, refusal_code(response, "json")) == (400, "invalid_variable_value")
+
+
+@pytest.mark.parametrize("via", VIAS)
+@pytest.mark.parametrize("name", sorted(VALID_TEXT))
+async def test_a_well_typed_value_of_each_type_is_accepted(
+    world: EmbedWorld, types_dashboard: str, name: str, via: str
+) -> None:
+    response = await rows_request(world, types_dashboard, name, VALID_TEXT[name], via)
+    assert response.status_code == 200
+    rows = response.json()["rows"]
+    assert rows
+    assert {row[-1] for row in rows} == {1}
+
+
+@pytest.mark.parametrize("via", VIAS)
+@pytest.mark.parametrize("text", STRING_SQL)
+async def test_sql_text_in_a_string_is_only_ever_compared_as_text(
+    world: EmbedWorld, types_dashboard: str, text: str, via: str
+) -> None:
+    response = await rows_request(world, types_dashboard, "S", text, via)
+    assert response.status_code == 200
+    assert response.json()["rows"] == []
+    # The table is intact and the query unchanged: tenant 1 still sees exactly its rows.
+    unfiltered = await rows_request(world, types_dashboard, "S", "north", via)
+    assert unfiltered.json()["rows"] == TENANT_1_ROWS[:2]
+
+
+@pytest.mark.parametrize("via", VIAS)
+async def test_sql_text_in_a_multi_string_matches_nothing(world: EmbedWorld, via: str) -> None:
+    text = "north') OR ('1'='1"
+    if via == "env":
+        sent, params = token(world, env={"TENANT": 1, "REGION": [text, "south"]}), {}
+    else:
+        sent, params = world.sign(), {"var.REGION": [text, "south"]}
+    response = await world.client.get(
+        world.chart_url("by_region"), params=params, headers={"Authorization": f"Bearer {sent}"}
+    )
+    assert response.json()["rows"] == [["south", 30.5, 1]]

@@ -138,6 +138,19 @@ def test_charts_missing_from_the_file_are_removed(
         assert session.scalars(select(func.count(Chart.id))).one() == 1
 
 
+def test_variables_missing_from_the_file_are_removed(
+    db: Database, make_org: MakeOrg, sales_folder: SpecFolder
+) -> None:
+    org = make_org()
+    sales_folder.edit("dashboards/sales.yaml", "[[ AND region IN :REGION ]]", "")
+    apply_folder(db, sales_folder.path, org.slug, environ={})
+    path = sales_folder.path / "dashboards/sales.yaml"
+    head, rest = path.read_text().split("  - name: REGION\n")
+    path.write_text(head + rest[rest.index("charts:") :])
+    apply_folder(db, sales_folder.path, org.slug, environ={})
+    assert [v.name for v in get_dashboard(db, org.slug, "sales").variables] == ["TENANT"]
+
+
 def test_reordered_charts_keep_their_rows_and_take_the_new_order(
     db: Database, make_org: MakeOrg, sales_folder: SpecFolder
 ) -> None:

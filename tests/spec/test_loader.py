@@ -308,3 +308,21 @@ def test_the_documented_example_folder_loads(folder: SpecFolder) -> None:
         "top_customers",
         "exchange_rates",
     ]
+
+
+def test_a_source_must_be_declared_even_when_sources_yaml_is_empty(folder: SpecFolder) -> None:
+    folder.write("sources.yaml", "sources: []\n")
+    folder.write(
+        "dashboards/d.yaml", dashboard("  - {slug: a, title: A, type: table, sql: SELECT 1}\n")
+    )
+    assert problems_of(folder) == [
+        "dashboards/d.yaml:3: source: sources.yaml has no source 'warehouse' (it has none)."
+    ]
+
+
+def test_a_missing_folder_is_one_problem(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as caught:
+        load_folder(tmp_path / "nowhere", {})
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path.resolve() / 'nowhere'}: There is no such folder."
+    ]

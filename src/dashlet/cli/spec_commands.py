@@ -115,9 +115,18 @@ def embed_enable(
         reasons = " ".join(problem.message for problem in error.problems)
         fail(f"Embedding stays off for {dashboard_slug!r}: {reasons}")
         return
-    set_embed_settings(
-        db, org_slug, dashboard_slug, enabled=True, allow_viewer_variables=allow_viewer_variables
-    )
+    try:
+        set_embed_settings(
+            db,
+            org_slug,
+            dashboard_slug,
+            enabled=True,
+            allow_viewer_variables=allow_viewer_variables,
+            check=require_fail_closed,  # again, inside the write: no apply can slip in between
+        )
+    except SpecError as error:
+        fail(f"Embedding stays off for {dashboard_slug!r}: {error.message}")
+        return
     viewers = "viewers may set" if allow_viewer_variables else "viewers cannot change"
     click.echo(f"Embedding is on for {dashboard_slug!r} ({viewers} its variables).")
     for line in _tenancy_lines(report):

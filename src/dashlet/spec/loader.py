@@ -132,12 +132,14 @@ def _first(value: bool | None, fallback: bool) -> bool:
 
 def _read_sources_file(
     folder: Path, environ: Mapping[str, str], problems: list[SpecProblem]
-) -> tuple[list[SourceSpec], set[str]]:
+) -> tuple[list[SourceSpec], set[str] | None]:
+    """The valid sources, and the names declared (None when sources.yaml cannot be read)."""
     file = FileProblems(SOURCES_FILE)
     document = _read_document(folder / SOURCES_FILE, file)
     sources = [] if document is None else read_sources(document, file, folder, environ)
+    names = None if document is None else declared_source_names(document)
     problems += file.found
-    return sources, set() if document is None else declared_source_names(document)
+    return sources, names
 
 
 def _dashboard_files(folder: Path, problems: list[SpecProblem]) -> list[Path]:
@@ -184,7 +186,7 @@ def _declared_variable_names(data: dict[str, Any]) -> set[str]:
 class _DashboardReader:
     """Reads one dashboard file part by part, so one bad chart hides no other problem."""
 
-    def __init__(self, folder: Path, path: Path, source_names: set[str]) -> None:
+    def __init__(self, folder: Path, path: Path, source_names: set[str] | None) -> None:
         self.folder = folder
         self.path = path
         self.source_names = source_names
@@ -228,8 +230,9 @@ class _DashboardReader:
             self.problems.add(
                 ("usage_key",), f"{header.usage_key!r} is not a variable of this dashboard."
             )
-        if self.source_names and header.source not in self.source_names:
-            known = ", ".join(sorted(self.source_names))
+        # Without a readable sources.yaml (already a problem), any name would be blamed.
+        if self.source_names is not None and header.source not in self.source_names:
+            known = ", ".join(sorted(self.source_names)) or "none"
             self.problems.add(
                 ("source",), f"sources.yaml has no source {header.source!r} (it has {known})."
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -116,9 +118,19 @@ def get_dashboard_by_id(db: Database, dashboard_id: int) -> DashboardDef:
 
 
 def set_embed_settings(
-    db: Database, org_slug: str, slug: str, *, enabled: bool, allow_viewer_variables: bool
+    db: Database,
+    org_slug: str,
+    slug: str,
+    *,
+    enabled: bool,
+    allow_viewer_variables: bool,
+    check: Callable[[DashboardDef], object] | None = None,
 ) -> DashboardDef:
-    """Turn embedding on or off for one dashboard (and the viewer-variables switch)."""
+    """Turn embedding on or off for one dashboard (and the viewer-variables switch).
+
+    ``check`` sees the dashboard as it would be saved, in the same transaction, and stops the
+    change by raising (the fail-closed tenancy rule), so no concurrent apply can slip past it.
+    """
     with db.session() as session:
         dashboard = find_dashboard(session, find_organization(session, org_slug), slug)
         if (dashboard.embed_enabled, dashboard.allow_viewer_variables) != (
@@ -129,4 +141,7 @@ def set_embed_settings(
             dashboard.allow_viewer_variables = allow_viewer_variables
             dashboard.version += 1
             dashboard.updated_at = utcnow()
-        return dashboard_def(db, session, dashboard)
+        saved = dashboard_def(db, session, dashboard)
+        if check is not None:
+            check(saved)
+        return saved

@@ -63,8 +63,9 @@ def _record_sightings(session: Session, sightings: Iterable[TokenSighting]) -> d
                 expires_at=sighting.expires_at,
             )
             .on_conflict_do_nothing(index_elements=["dashboard_id", "digest"])
+            .returning(SeenToken.id)
         )
-        if inserted.rowcount == 1:  # type: ignore[attr-defined]
+        if inserted.first() is not None:  # a row comes back only when this insert made it
             key = (sighting.dashboard_id, sighting.day, sighting.usage_value)
             new_tokens[key] = new_tokens.get(key, 0) + 1
     return new_tokens

@@ -36,6 +36,7 @@ from dashlet.web.services import Services
 
 DEPRECATION = {"Deprecation": "@1577836800"}  # Embedding 1.0 was deprecated on 2020-01-01
 VARIABLE_PREFIX = "var."
+MAX_ID = 2**63 - 1  # the largest id a metadata database column holds
 Lookup = Callable[[], tuple[OrganizationEntry, DashboardDef]]
 
 
@@ -64,6 +65,15 @@ def viewer_values(request: Request) -> dict[str, list[str]]:
     return chosen
 
 
+def legacy_dashboard_id(text: str) -> int | None:
+    """The id of a 1.0 ``/d/{dashboard_id}/JWT`` URL, or None when no stored id can be spelled so."""
+    # ASCII only ("²".isdigit() is true) and within a 64-bit column, or the database raises.
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    found = int(text)
+    return found if found <= MAX_ID else None
+
+
 async def page(request: Request) -> Response:
     """``/d/{org}/{dashboard}``, or the 1.0 ``/d/{dashboard_id}/{JWT}`` when it holds a token."""
     first, second = request.path_params["first"], request.path_params["second"]
@@ -71,9 +81,10 @@ async def page(request: Request) -> Response:
     if "." not in second:
         token = request.query_params.get("embed_token")
         return await _page(request, lambda: gate.dashboard(first, second), token, legacy=False)
-    if not first.isdigit():
+    dashboard_id = legacy_dashboard_id(first)
+    if dashboard_id is None:
         return refusal_response(NotFound(), html=True, headers=DEPRECATION)
-    return await _page(request, lambda: gate.dashboard_by_id(int(first)), second, legacy=True)
+    return await _page(request, lambda: gate.dashboard_by_id(dashboard_id), second, legacy=True)
 
 
 async def legacy_page(request: Request) -> Response:
