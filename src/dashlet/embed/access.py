@@ -12,11 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dashlet.embed.directory import EmbedDirectory, OrganizationEntry
-from dashlet.embed.tokens import VerifiedToken, verify_embed_token
+from dashlet.embed.tokens import VerifiedToken, VerifiedTokens
 from dashlet.embed.usage import UsageRecorder, usage_value
-from dashlet.errors import DashletError, Refusal, VariableError
+from dashlet.errors import DashletError, NotFound, Refusal, VariableError
 from dashlet.query.values import resolve_values
+from dashlet.spec.schema import SLUG as DASHBOARD_SLUG
 from dashlet.store.definitions import DashboardDef, VariableDef
+from dashlet.store.organizations import SLUG as ORGANIZATION_SLUG
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,14 @@ class EmbedGate:
         self.directory = directory
         self.usage = usage
         self.leeway = leeway
+        self.tokens = VerifiedTokens()
 
     def dashboard(
         self, org_slug: str, dashboard_slug: str
     ) -> tuple[OrganizationEntry, DashboardDef]:
+        # Text no slug can be never reaches the database (a NUL breaks PostgreSQL's driver).
+        if not (ORGANIZATION_SLUG.match(org_slug) and DASHBOARD_SLUG.match(dashboard_slug)):
+            raise NotFound()
         organization = self.directory.organization(org_slug)
         return organization, self.directory.dashboard(organization.info.id, dashboard_slug)
 
@@ -134,7 +140,7 @@ class EmbedGate:
         viewer: Mapping[str, Sequence[str]],
         now: dt.datetime,
     ) -> EmbedGrant:
-        verified = verify_embed_token(
+        verified = self.tokens.verify(
             token,
             keys=organization.keys_at(now),
             organization_id=organization.info.id,

@@ -346,3 +346,46 @@ def verify_embed_token(
         env=MappingProxyType(env),
         signed_with_previous=signed_with_previous,
     )
+
+
+class VerifiedTokens:
+    """Tokens this process has verified, so a page's many data requests check one signature once.
+
+    Keyed by the exact token text, the keys it was checked with and the dashboard's version, so a
+    secret reset, a closing grace window or a dashboard change is a miss and a full check. A hit
+    only re-checks what time changes: ``exp``. Bounded; cleared when full.
+    """
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self._verified: dict[tuple[str, TokenKeys, int, int, int], VerifiedToken] = {}
+
+    def verify(
+        self,
+        token: str | None,
+        *,
+        keys: TokenKeys,
+        organization_id: int,
+        dashboard: DashboardDef,
+        now: float,
+        leeway: float = 60,
+    ) -> VerifiedToken:
+        """Same contract as ``verify_embed_token``."""
+        key = (token or "", keys, organization_id, dashboard.id, dashboard.version)
+        verified = self._verified.get(key)
+        if verified is not None:
+            if verified.exp <= now - leeway:
+                raise Refusal(code="token_expired")
+            return verified
+        verified = verify_embed_token(
+            token,
+            keys=keys,
+            organization_id=organization_id,
+            dashboard=dashboard,
+            now=now,
+            leeway=leeway,
+        )
+        if len(self._verified) >= self.limit:
+            self._verified.clear()
+        self._verified[key] = verified
+        return verified

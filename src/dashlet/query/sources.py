@@ -165,7 +165,7 @@ class _SourcePool:
             cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
         elif dialect in ("mysql", "mariadb"):
             if self.read_only:
-                cursor.execute("SET TRANSACTION READ ONLY")
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
             if dialect == "mysql":
                 cursor.execute(f"SET SESSION max_execution_time = {milliseconds}")
         elif dialect == "duckdb" and not self.read_only:
@@ -294,7 +294,13 @@ _INTERRUPTS = {
 def _create_source_engine(source: SourceDef, *, pool_size: int) -> Engine:
     url = make_url(source.url)
     backend = url.get_backend_name()
-    options: dict[str, Any] = {"pool_size": pool_size, "max_overflow": 0, "pool_recycle": 3600}
+    # LIFO: the warmest connection serves the next query, and surplus ones can go idle.
+    options: dict[str, Any] = {
+        "pool_size": pool_size,
+        "max_overflow": 0,
+        "pool_recycle": 3600,
+        "pool_use_lifo": True,
+    }
     if backend == "sqlite":
         return create_engine(_sqlite_url(url, source.read_only), **options)
     if backend == "duckdb":
