@@ -29,6 +29,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: install
+	bash scripts/install-system-deps --bench
 	$(BIN)/python -m bench
 
 clean:

@@ -5,6 +5,7 @@ checks out one connection."""
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 from typing import Any
 
@@ -22,7 +23,7 @@ VALUE_SETS = 20
 CALLS_PER_SET = 10
 
 
-async def measure(demo: Demo) -> list[Measurement]:
+async def measure(demo: Demo, repeats: int) -> list[Measurement]:
     dashboard = demo.dashboard
     chart = dashboard.chart(CHART)
     engine = QueryEngine(demo.settings)
@@ -36,43 +37,54 @@ async def measure(demo: Demo) -> list[Measurement]:
     def values(tenant: int) -> dict[str, object]:
         return resolve_values(dashboard.variables, {"TENANT": tenant})
 
+    singles: list[float] = []
+    bursts: list[float] = []
+    burst_executions: set[int] = set()
     try:
-        started = time.perf_counter()
-        await engine.run_chart(dashboard, chart, values(1))
-        single_ms = (time.perf_counter() - started) * 1000
+        await engine.run_chart(dashboard, chart, values(50))  # connects and warms the engine
+        for round_ in range(repeats):
+            one_tenant = values(round_ % 49 + 1)
+            await engine.cache.clear()
+            started = time.perf_counter()
+            await engine.run_chart(dashboard, chart, one_tenant)
+            singles.append(time.perf_counter() - started)
+            await engine.cache.clear()
+            executions.clear()
+            started = time.perf_counter()
+            await asyncio.gather(
+                *(engine.run_chart(dashboard, chart, one_tenant) for _ in range(IDENTICAL))
+            )
+            bursts.append(time.perf_counter() - started)
+            burst_executions.add(len(executions))
+        await engine.cache.clear()
         executions.clear()
-        started = time.perf_counter()
-        await asyncio.gather(
-            *(engine.run_chart(dashboard, chart, values(2)) for _ in range(IDENTICAL))
-        )
-        identical_ms = (time.perf_counter() - started) * 1000
-        identical = len(executions)
-        executions.clear()
+        value_sets = [values(tenant) for tenant in range(1, VALUE_SETS + 1)]
         await asyncio.gather(
             *(
-                engine.run_chart(dashboard, chart, values(tenant))
-                for tenant in range(3, 3 + VALUE_SETS)
+                engine.run_chart(dashboard, chart, value_set)
+                for value_set in value_sets
                 for _ in range(CALLS_PER_SET)
             )
         )
         distinct = len(executions)
     finally:
         engine.close()
+    identical = max(burst_executions)  # the worst round: every round must execute once
     return [
         Measurement(
             NAME,
-            f"{IDENTICAL} concurrent identical calls: executions",
+            f"{IDENTICAL} concurrent identical calls: executions (worst of {repeats} rounds)",
             identical,
             "",
             goal="= 1",
-            met=identical == 1,
+            met=burst_executions == {1},
         ),
         Measurement(
             NAME,
             f"{IDENTICAL} concurrent identical calls vs 1 call, wall time",
-            identical_ms,
+            statistics.median(bursts) * 1000,
             "ms",
-            baseline=single_ms,
+            baseline=statistics.median(singles) * 1000,
         ),
         Measurement(
             NAME,
@@ -86,5 +98,5 @@ async def measure(demo: Demo) -> list[Measurement]:
 
 
 def run(demo: Demo, repeats: int) -> list[Measurement]:
-    """Execution counts (exact) and the wall time of the coalesced burst."""
-    return asyncio.run(measure(demo))
+    """Execution counts (exact) and the median wall time of a coalesced burst."""
+    return asyncio.run(measure(demo, repeats))

@@ -8,7 +8,7 @@ from bench.measure import Measurement
 
 NAME = "peak memory"
 MIB = 1024 * 1024
-CACHE_GOAL = 1.25  # RSS growth at most this multiple of the bound
+CACHE_GOAL = 1.10  # RSS growth at most this multiple of the bound
 
 
 def run(demo: Demo, repeats: int) -> list[Measurement]:

@@ -6,7 +6,9 @@
     ├── SpecError                dashboards-as-code input is invalid (carries every problem found)
     ├── VariableError            a variable value is unknown, ill-typed, locked or missing
     ├── QueryError               the data source failed, timed out or is unreachable
-    └── Refusal                  an embed request is refused (token_* and embedding_* codes)
+    ├── Refusal                  an embed request is refused (token_* and embedding_* codes)
+    ├── AccessDenied             an admin or API caller is not signed in, not allowed, or locked out
+    └── Conflict                 a change would break a rule of the current state (the last owner)
 
 A caller catches by meaning (``except VariableError``) or reports any ``DashletError`` through
 its ``code``, ``status`` and ``message``: the message never holds a secret, a token or a stack
@@ -42,6 +44,12 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "query_timeout": (504, "The query took longer than the data source's time limit."),
     "invalid_spec": (422, "The dashboard definition is invalid."),
     "config_error": (500, "The server is not configured correctly."),
+    "unauthorized": (401, "Sign in, or send an API key as Authorization: Bearer dk_..."),
+    "forbidden": (403, "Your role in this organization does not allow this."),
+    "csrf_failed": (403, "The request's CSRF token is missing or wrong; reload the page."),
+    "too_many_attempts": (429, "Too many failed sign-ins; wait a few minutes and try again."),
+    "conflict": (409, "This change conflicts with the current state; nothing was changed."),
+    "invalid_request": (422, "The request's body or parameters are not valid."),
 }
 
 
@@ -118,3 +126,15 @@ class Refusal(DashletError):
     """An embed request is refused with one of the SPEC's codes."""
 
     default_code = "not_found"
+
+
+class AccessDenied(DashletError):
+    """An admin or API request is refused: ``unauthorized``, ``forbidden``, ``csrf_failed``..."""
+
+    default_code = "forbidden"
+
+
+class Conflict(DashletError):
+    """A change is refused because of the current state (e.g. it would leave no owner)."""
+
+    default_code = "conflict"

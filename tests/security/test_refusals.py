@@ -40,6 +40,7 @@ from dashlet.store.organizations import (
 from dashlet.store.revocations import add_revocation
 from dashlet.web.services import build_services
 from tests.embed import forge, segment
+from tests.security import SPEC_CODES
 from tests.web import conftest as web
 from tests.web.conftest import EmbedWorld
 
@@ -364,14 +365,7 @@ async def test_refusal(world: EmbedWorld, case: Case) -> None:
 
 
 def test_the_table_covers_every_refusal_code_of_the_spec() -> None:
-    spec_codes = {
-        "token_missing", "token_malformed", "token_bad_signature", "token_algorithm",
-        "token_expired", "token_not_yet_valid", "token_exp_missing", "token_exp_too_far",
-        "token_wrong_organization", "token_wrong_dashboard", "embedding_disabled",
-        "unknown_variable", "invalid_variable_value", "variable_locked", "missing_variable",
-        "token_too_large", "not_found", "legacy_disabled", "token_revoked",
-    }  # fmt: skip
-    assert {case.code for case in CASES} == spec_codes
+    assert {case.code for case in CASES} == SPEC_CODES
     assert len({case.name for case in CASES}) == len(CASES) >= 40
 
 

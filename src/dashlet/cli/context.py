@@ -5,15 +5,17 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from dashlet.config import Settings
-from dashlet.errors import DashletError
+from dashlet.errors import DashletError, VariableError
+from dashlet.query.values import convert_value
 from dashlet.store.database import Database, open_database
+from dashlet.store.definitions import DashboardDef
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,6 +63,34 @@ def dashlet_command(group: click.Group, name: str | None = None, **attrs: Any) -
         return function
 
     return decorate
+
+
+def variable_values(
+    dashboard: DashboardDef, pairs: Sequence[str], option: str = "--env"
+) -> dict[str, object]:
+    """``NAME=VALUE`` options as typed values; repeats of a multi variable make a list."""
+    given: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals:
+            raise VariableError(pair, f"{option} takes NAME=VALUE, not {pair!r}.")
+        given.setdefault(name, []).append(value)
+    values: dict[str, object] = {}
+    for name, raws in given.items():
+        variable = dashboard.variable(name)
+        if variable is None:
+            declared = ", ".join(v.name for v in dashboard.variables) or "none"
+            raise VariableError(
+                name,
+                f"Dashboard {dashboard.slug!r} has no variable {name!r} (it has: {declared}).",
+                code="unknown_variable",
+            )
+        if not variable.multi and len(raws) > 1:
+            raise VariableError(
+                name, f"Variable {name} takes one value; {option} gave {len(raws)}."
+            )
+        values[name] = convert_value(variable, raws if variable.multi else raws[0])
+    return values
 
 
 def database(settings: Settings) -> Database:

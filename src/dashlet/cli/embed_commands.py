@@ -3,43 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import click
 
-from dashlet.cli.context import data_dir_option, database, reports_errors
+from dashlet.cli.context import data_dir_option, database, reports_errors, variable_values
 from dashlet.config import Settings
 from dashlet.embed.snippets import LANGUAGES, render_snippet
 from dashlet.embed.urls import MAX_TTL, UrlLengthWarning, sign_embed_url
-from dashlet.errors import VariableError
-from dashlet.query.values import convert_value
 from dashlet.store import organizations
 from dashlet.store.dashboards import get_dashboard
 from dashlet.store.definitions import DashboardDef
-
-
-def env_values(dashboard: DashboardDef, pairs: Sequence[str]) -> dict[str, object]:
-    """``--env NAME=VALUE`` options as typed values; repeats of a multi variable make a list."""
-    given: dict[str, list[str]] = {}
-    for pair in pairs:
-        name, equals, value = pair.partition("=")
-        if not equals:
-            raise VariableError(pair, f"--env takes NAME=VALUE, not {pair!r}.")
-        given.setdefault(name, []).append(value)
-    values: dict[str, object] = {}
-    for name, raws in given.items():
-        variable = dashboard.variable(name)
-        if variable is None:
-            declared = ", ".join(v.name for v in dashboard.variables) or "none"
-            raise VariableError(
-                name,
-                f"Dashboard {dashboard.slug!r} has no variable {name!r} (it has: {declared}).",
-                code="unknown_variable",
-            )
-        if not variable.multi and len(raws) > 1:
-            raise VariableError(name, f"Variable {name} takes one value; --env gave {len(raws)}.")
-        values[name] = convert_value(variable, raws if variable.multi else raws[0])
-    return values
 
 
 def load_problems(dashboard: DashboardDef, env: Mapping[str, object]) -> list[str]:
@@ -94,7 +68,7 @@ def sign_command(
     db = database(settings)
     org = organizations.get_organization(db, org_slug)
     dashboard = get_dashboard(db, org_slug, dashboard_slug)
-    env = env_values(dashboard, env_pairs)
+    env = variable_values(dashboard, env_pairs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UrlLengthWarning)
         url = sign_embed_url(
@@ -136,6 +110,6 @@ def snippet_command(
         base_url=settings.base_url,
         org_slug=org_slug,
         dashboard=dashboard,
-        env=env_values(dashboard, env_pairs),
+        env=variable_values(dashboard, env_pairs),
     )
     click.echo(code, nl=False)

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from dashlet.cli.context import data_dir_option, database, fail, reports_errors
+from dashlet.cli.context import data_dir_option, database, fail, reports_errors, variable_values
 from dashlet.config import Settings
 from dashlet.query.engine import QueryEngine
 from dashlet.query.results import Result
 from dashlet.query.sources import SourceError
 from dashlet.query.values import resolve_values
 from dashlet.store.dashboards import get_dashboard
-from dashlet.store.definitions import DashboardDef
 
 
 @click.command("query")
@@ -49,7 +47,7 @@ def query_command(
     finally:
         db.dispose()
     chart = dashboard.chart(chart_slug)
-    values = resolve_values(dashboard.variables, given_values(dashboard, assignments))
+    values = resolve_values(dashboard.variables, variable_values(dashboard, assignments, "--var"))
     engine = QueryEngine(settings)
     try:
         result = asyncio.run(engine.run_chart(dashboard, chart, values))
@@ -59,25 +57,6 @@ def query_command(
     finally:
         engine.close()
     show(result, title=chart.title, max_rows=max_rows, ttl=dashboard.ttl_for(chart))
-
-
-def given_values(dashboard: DashboardDef, assignments: Sequence[str]) -> dict[str, object]:
-    """``NAME=VALUE`` options as raw values; a multi variable (or a repeated name) gets a list."""
-    collected: dict[str, list[str]] = {}
-    for assignment in assignments:
-        name, equals, value = assignment.partition("=")
-        if not equals:
-            raise click.BadParameter(f"{assignment!r} is not NAME=VALUE.", param_hint="--var")
-        collected.setdefault(name, []).append(value)
-    return {
-        name: values if len(values) > 1 or _is_multi(dashboard, name) else values[0]
-        for name, values in collected.items()
-    }
-
-
-def _is_multi(dashboard: DashboardDef, name: str) -> bool:
-    variable = dashboard.variable(name)
-    return variable is not None and variable.multi
 
 
 def show(result: Result, *, title: str, max_rows: int, ttl: int) -> None:

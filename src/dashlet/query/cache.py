@@ -33,7 +33,7 @@ KEY_PREFIX = "dashlet:result:v1:"
 
 # What one stored entry costs beyond its key and value (dict slot, tuple, object headers);
 # bench/memory checks the bound holds with it.
-ENTRY_OVERHEAD = 200
+ENTRY_OVERHEAD = 300
 
 
 @dataclass(frozen=True)

@@ -66,12 +66,13 @@ class SourceEngines:
     ) -> Table:
         """Run ``query`` in the pool: at most ``row_limit`` rows, stopped after ``timeout`` s."""
         pool = self._pool_for(source)
-        running = RunningStatement()
+        running = _RunningStatement()
         work = self._executor.submit(
             pool.execute, running, query, row_limit=row_limit, timeout=timeout
         )
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(work), timeout)
+            async with asyncio.timeout(timeout):
+                return await asyncio.wrap_future(work)
         except TimeoutError:
             await running.stop(work)
             raise SourceError(
@@ -121,9 +122,9 @@ class _SourcePool:
         self._compiled: dict[tuple[Hashable, ...], _DriverSql] = {}
 
     def execute(
-        self, running: RunningStatement, query: RenderedQuery, *, row_limit: int, timeout: float
+        self, running: _RunningStatement, query: RenderedQuery, *, row_limit: int, timeout: float
     ) -> Table:
-        """Run ``query`` on a pooled connection of this thread (called in the query threads)."""
+        """Run ``query`` on a pooled connection; called in one of the query threads."""
         driver_sql = self._driver_sql(query)
         connection = self.engine.raw_connection()
         try:
@@ -231,7 +232,7 @@ def _failure(error: BaseException | None, source: SourceDef) -> SourceError:
     return SourceError(code=code, detail=_redact(error, source))
 
 
-class RunningStatement:
+class _RunningStatement:
     """The DBAPI connection a query is running on, so another thread can interrupt it."""
 
     def __init__(self) -> None:

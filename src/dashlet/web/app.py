@@ -6,24 +6,22 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import BaseRoute, Route
 
 from dashlet._version import __version__
 from dashlet.config import Settings
+from dashlet.web.assets import asset_routes
 from dashlet.web.demo_routes import demo_routes
 from dashlet.web.embed_routes import embed_routes
 from dashlet.web.errors import handle_http_exception, handle_unexpected
 from dashlet.web.redaction import install_redaction
 from dashlet.web.services import Services, build_services
 
-STATIC = Path(__file__).with_name("static")
 USAGE_FLUSH_SECONDS = 1.0
 log = logging.getLogger("dashlet.web")
 
@@ -45,7 +43,7 @@ def routes(*, demo: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         *embed_routes(),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *asset_routes(),
     ]
     if demo:
         table.extend(demo_routes())

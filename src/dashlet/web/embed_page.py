@@ -11,29 +11,58 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dashlet.embed.access import EmbedGrant
+from dashlet.query.sql import parse_sql
+from dashlet.store.definitions import ChartDef, VariableDef
+from dashlet.web.assets import load_manifest
 from dashlet.web.headers import embed_html_headers
 from dashlet.web.templating import render
 
 THEMES = ("light", "dark", "transparent")
+PAGE_SCRIPT = "embed-page.js"
+PAGE_STYLE = "embed-page.css"
+# Chart types drawn by the ECharts chunk; tables and numbers need only the page script.
+CANVAS_TYPES = frozenset({"bar", "line", "area", "pie", "scatter"})
 
 
 def _json_ready(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_json_ready(item) for item in value]
     return value
 
 
-def page_config(request: Request, grant: EmbedGrant, token: str) -> dict[str, Any]:
+def chart_variables(chart: ChartDef, editable: frozenset[str]) -> list[str]:
+    """The viewer-editable variables a chart's SQL uses: changing one refetches the chart."""
+    return sorted(parse_sql(chart.sql).variables & editable)
+
+
+def _variable(variable: VariableDef, grant: EmbedGrant) -> dict[str, Any]:
+    return {
+        "name": variable.name,
+        "label": variable.label or variable.name,
+        "type": variable.type,
+        "multi": variable.multi,
+        "required": variable.required,
+        "value": _json_ready(grant.values.get(variable.name)),
+        "choices": _json_ready(variable.choices) if variable.choices is not None else None,
+        "choicesFromServer": variable.choices is None and variable.choices_sql is not None,
+    }
+
+
+def page_config(grant: EmbedGrant, token: str, now: dt.datetime) -> dict[str, Any]:
     """What the page script needs: where the data is, the token to send, charts and filters."""
     dashboard = grant.dashboard
     base = f"/d/{grant.organization.info.slug}/{dashboard.slug}"
+    editable = frozenset(variable.name for variable in grant.editable)
     return {
         "version": 1,
         "dataUrl": f"{base}/data",
         "chartUrl": f"{base}/charts/",
+        "choicesUrl": f"{base}/variables/",
         "token": token,
+        "expiresAt": grant.token.exp,
+        "serverTime": now.timestamp(),
         "charts": [
             {
                 "slug": chart.slug,
@@ -42,20 +71,13 @@ def page_config(request: Request, grant: EmbedGrant, token: str) -> dict[str, An
                 "width": chart.width,
                 "height": chart.height,
                 "encoding": dict(chart.encoding),
+                "variables": chart_variables(chart, editable),
             }
             for chart in dashboard.charts
         ],
-        "variables": [
-            {
-                "name": variable.name,
-                "label": variable.label or variable.name,
-                "type": variable.type,
-                "multi": variable.multi,
-                "value": _json_ready(grant.values.get(variable.name)),
-            }
-            for variable in grant.editable
-        ],
+        "variables": [_variable(variable, grant) for variable in grant.editable],
         "allowCsv": dashboard.embed.allow_csv,
+        "frameAncestors": list(grant.organization.info.frame_ancestors),
     }
 
 
@@ -68,6 +90,8 @@ def script_safe_json(value: object) -> str:
 def render_embed_page(request: Request, grant: EmbedGrant, token: str) -> Response:
     theme = request.query_params.get("theme", "light")
     nonce = secrets.token_urlsafe(16)
+    manifest = load_manifest()
+    draws_canvas = any(chart.type in CANVAS_TYPES for chart in grant.dashboard.charts)
     body = render(
         "embed_page.html",
         {
@@ -76,7 +100,10 @@ def render_embed_page(request: Request, grant: EmbedGrant, token: str) -> Respon
             "theme": theme if theme in THEMES else "light",
             "theme_variables": dict(grant.dashboard.theme),
             "nonce": nonce,
-            "config": script_safe_json(page_config(request, grant, token)),
+            "config": script_safe_json(page_config(grant, token, dt.datetime.now(dt.UTC))),
+            "script_url": manifest.url(PAGE_SCRIPT),
+            "style_url": manifest.url(PAGE_STYLE),
+            "preload_urls": manifest.preloads(PAGE_SCRIPT, lazy=draws_canvas),
         },
     )
     headers = embed_html_headers(grant.organization.info.frame_ancestors, style_nonce=nonce)

@@ -1,0 +1,256 @@
+// Filter controls for the variables a viewer may set, one per variable by its type. Locked
+// and hidden variables never reach the page config, so they never get a control.
+
+import type { Scalar, Value, VariableConfig } from "./config";
+
+export type Values = Record<string, Value>;
+
+interface Control {
+  readonly variable: VariableConfig;
+  readonly element: HTMLElement;
+  get(): Value;
+  set(value: Value): void;
+}
+
+const APPLY_DELAY_MS = 300;
+let uid = 0;
+
+function id(name: string): string {
+  uid += 1;
+  return `dashlet-filter-${name}-${uid}`;
+}
+
+function same(a: Value, b: Value): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function parse(variable: VariableConfig, text: string): Scalar | null {
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  if (variable.type === "integer" || variable.type === "number") {
+    const number = Number(trimmed);
+    return Number.isFinite(number) ? number : trimmed;
+  }
+  if (variable.type === "boolean") return trimmed === "true";
+  return trimmed;
+}
+
+function asList(value: Value): Scalar[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function field(variable: VariableConfig, control: HTMLElement, labelFor: string | null): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "dashlet-filter";
+  box.dataset.variable = variable.name;
+  if (labelFor !== null) {
+    const label = document.createElement("label");
+    label.htmlFor = labelFor;
+    label.textContent = variable.label;
+    box.append(label);
+  }
+  box.append(control);
+  return box;
+}
+
+function inputControl(variable: VariableConfig): Control {
+  const input = document.createElement("input");
+  input.id = id(variable.name);
+  input.type =
+    variable.type === "date" ? "date"
+    : variable.type === "datetime" ? "datetime-local"
+    : (variable.type === "integer" || variable.type === "number") && !variable.multi ? "number"
+    : "text";
+  if (variable.type === "integer") input.step = "1";
+  if (variable.type === "number") input.step = "any";
+  if (variable.multi) input.placeholder = "Comma-separated";
+  input.required = variable.required;
+  return {
+    variable,
+    element: field(variable, input, input.id),
+    get: () => {
+      if (!variable.multi) return parse(variable, input.value);
+      const items = input.value.split(",").map((part) => parse(variable, part)).filter((v): v is Scalar => v !== null);
+      return items.length > 0 ? items : null;
+    },
+    set: (value) => {
+      input.value = asList(value).map(String).join(", ");
+    },
+  };
+}
+
+function selectControl(variable: VariableConfig, options: Promise<Scalar[]>): Control {
+  const select = document.createElement("select");
+  select.id = id(variable.name);
+  let choices: Scalar[] = [];
+  let loaded = false;
+  let wanted: Value = null;
+  const fill = (): void => {
+    const any = new Option(variable.type === "boolean" ? "Any" : "All", "");
+    any.disabled = variable.required;
+    select.replaceChildren(any, ...choices.map((choice, i) => new Option(variable.type === "boolean" ? (choice ? "Yes" : "No") : String(choice), String(i))));
+    const index = choices.findIndex((choice) => same(choice, wanted));
+    select.value = index >= 0 ? String(index) : "";
+  };
+  options.then((found) => {
+    choices = found;
+    loaded = true;
+    fill();
+  });
+  return {
+    variable,
+    element: field(variable, select, select.id),
+    // Until the options arrive, the value is the one set (the default), not "All".
+    get: () => (!loaded ? wanted : select.value === "" ? null : choices[Number(select.value)]),
+    set: (value) => {
+      wanted = Array.isArray(value) ? (value[0] ?? null) : value;
+      fill();
+    },
+  };
+}
+
+/** A multi-select as a disclosure of checkboxes: keyboard-usable without any script trickery. */
+function checklistControl(variable: VariableConfig, options: Promise<Scalar[]>): Control {
+  const details = document.createElement("details");
+  details.className = "dashlet-multi";
+  const summary = document.createElement("summary");
+  const name = document.createElement("span");
+  name.className = "dashlet-multi-label";
+  name.textContent = variable.label;
+  const shown = document.createElement("span");
+  shown.className = "dashlet-multi-value";
+  summary.append(name, shown);
+  const fieldset = document.createElement("fieldset");
+  const legend = document.createElement("legend");
+  legend.className = "dashlet-visually-hidden";
+  legend.textContent = variable.label;
+  fieldset.append(legend);
+  details.append(summary, fieldset);
+  let choices: Scalar[] = [];
+  let selected: Scalar[] = [];
+  const describe = (): void => {
+    shown.textContent = selected.length === 0 ? "All" : selected.length <= 2 ? selected.map(String).join(", ") : `${selected.length} selected`;
+  };
+  const fill = (): void => {
+    fieldset.replaceChildren(
+      legend,
+      ...choices.map((choice) => {
+        const label = document.createElement("label");
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.checked = selected.some((s) => same(s, choice));
+        box.addEventListener("change", () => {
+          selected = choices.filter((_, i) => (fieldset.querySelectorAll("input")[i] as HTMLInputElement).checked);
+          describe();
+        });
+        label.append(box, ` ${String(choice)}`);
+        return label;
+      }),
+    );
+    describe();
+  };
+  details.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && details.open) {
+      details.open = false;
+      summary.focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (details.open && !details.contains(event.target as Node)) details.open = false;
+  });
+  options.then((loaded) => {
+    choices = loaded;
+    fill();
+  });
+  describe();
+  return {
+    variable,
+    element: field(variable, details, null),
+    get: () => (selected.length > 0 ? selected.slice() : null),
+    set: (value) => {
+      selected = asList(value);
+      fill();
+    },
+  };
+}
+
+export class FilterBar {
+  private readonly controls = new Map<string, Control>();
+  private readonly initial: Values = {};
+  private applied: Values = {};
+  private timer: number | undefined;
+  private readonly reset: HTMLButtonElement;
+
+  constructor(
+    container: HTMLElement,
+    variables: VariableConfig[],
+    loadChoices: (variable: VariableConfig) => Promise<Scalar[]>,
+    private readonly onChange: (changed: string[], source: "viewer" | "host") => void,
+  ) {
+    for (const variable of variables) {
+      const fromList = variable.choices !== null || variable.choicesFromServer || variable.type === "boolean";
+      const options = fromList ? (variable.type === "boolean" ? Promise.resolve([true, false]) : loadChoices(variable)) : null;
+      const control =
+        options === null ? inputControl(variable)
+        : variable.multi ? checklistControl(variable, options)
+        : selectControl(variable, options);
+      control.set(variable.value);
+      this.controls.set(variable.name, control);
+      this.initial[variable.name] = variable.value;
+      container.append(control.element);
+      control.element.addEventListener("change", () => this.schedule());
+    }
+    this.applied = this.values();
+    this.reset = document.createElement("button");
+    this.reset.type = "button";
+    this.reset.className = "dashlet-reset";
+    this.reset.textContent = "Reset";
+    this.reset.addEventListener("click", () => {
+      this.set(this.initial);
+      this.schedule(0);
+    });
+    if (variables.length > 0) {
+      container.append(this.reset);
+      container.hidden = false;
+    }
+    this.updateReset();
+  }
+
+  /** The viewer's current value of every control (null: no value, the variable's default applies). */
+  values(): Values {
+    const values: Values = {};
+    for (const [name, control] of this.controls) values[name] = control.get();
+    return values;
+  }
+
+  /** Set values from the host (`set-filters`); names without a control are returned, not set. */
+  set(values: Record<string, unknown>): string[] {
+    const ignored: string[] = [];
+    for (const [name, value] of Object.entries(values)) {
+      const control = this.controls.get(name);
+      if (control) control.set(value as Value);
+      else ignored.push(name);
+    }
+    return ignored;
+  }
+
+  /** Apply what changed since the last call (now, not after the typing delay). */
+  apply(source: "viewer" | "host"): void {
+    window.clearTimeout(this.timer);
+    const now = this.values();
+    const changed = Object.keys(now).filter((name) => !same(now[name], this.applied[name]));
+    this.applied = now;
+    this.updateReset();
+    if (changed.length > 0) this.onChange(changed, source);
+  }
+
+  private schedule(delay = APPLY_DELAY_MS): void {
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => this.apply("viewer"), delay);
+  }
+
+  private updateReset(): void {
+    this.reset.disabled = Object.keys(this.initial).every((name) => same(this.applied[name], this.initial[name]));
+  }
+}
