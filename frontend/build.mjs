@@ -91,6 +91,11 @@ for (const file of built) {
   rows.push({ file, raw: raw.length, gzip: gz.length, brotli: br.length });
 }
 writeFileSync(join(outdir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+// ECharts (Apache-2.0) and ZRender (BSD-3-Clause) ship inside the chunk: their licence and notices ship beside it.
+const notices = ["echarts/LICENSE", "echarts/NOTICE", "zrender/LICENSE"]
+  .map((path) => `==> ${path} <==\n${readFileSync(join(here, "node_modules", path), "utf8")}`)
+  .join("\n");
+writeFileSync(join(outdir, "THIRD-PARTY-NOTICES.txt"), notices);
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 for (const row of rows) {
   console.log(`${row.file.padEnd(28)} ${kb(row.raw).padStart(9)} raw ${kb(row.gzip).padStart(9)} gzip ${kb(row.brotli).padStart(9)} br`);

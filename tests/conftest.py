@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,9 +40,20 @@ def postgres_database(postgres_url: str) -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_metadata(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite metadata database migrated once per session; each test starts from a copy."""
+    folder = tmp_path_factory.mktemp("migrated")
+    open_database(Settings.from_env({}, data_dir=folder, secret_key=TEST_SECRET_KEY)).dispose()
+    return folder / "dashlet.db"
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings.from_env({}, data_dir=tmp_path / "data", secret_key=TEST_SECRET_KEY)
+def settings(tmp_path: Path, migrated_metadata: Path) -> Settings:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copyfile(migrated_metadata, data_dir / "dashlet.db")
+    return Settings.from_env({}, data_dir=data_dir, secret_key=TEST_SECRET_KEY)
 
 
 @pytest.fixture

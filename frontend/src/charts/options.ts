@@ -113,14 +113,17 @@ export function categoricalOption(chart: ChartConfig, result: Result, theme: Cha
   return {
     ...base(theme, legend),
     tooltip: { ...base(theme, legend).tooltip, trigger: "axis", valueFormatter: (v) => formatValue(v, "number", format) },
-    grid: { left: 4, right: 12, top: legend ? 34 : 12, bottom: 4, outerBoundsMode: "same", outerBoundsContain: "axisLabel" },
+    grid: { left: 4, right: 12, top: legend ? 34 : 12, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "axisLabel" },
     xAxis: {
       type: "category",
       data: categories.map((c) => (c === null ? "" : String(c))),
       boundaryGap: kind === "bar",
       axisLabel: {
         color: theme.muted,
-        hideOverlap: true,
+        // A few bars have room for every label when long ones wrap ("Latin America" on two lines).
+        ...(kind === "bar" && categories.length <= 8
+          ? { interval: 0, width: 64, overflow: "break" as const }
+          : { hideOverlap: true }),
         formatter: dates ? dateAxisFormatter(categories) : (v: string) => (typeof categories[0] === "number" ? formatValue(Number(v), "number") : v),
       },
       axisLine: { lineStyle: { color: theme.border } },
@@ -153,20 +156,27 @@ export function pieOption(chart: ChartConfig, result: Result, theme: ChartTheme)
   const label = column(result, chart.encoding.label, "label");
   const value = column(result, chart.encoding.value, "value");
   const format = chart.encoding.format as string | undefined;
+  const data = result.rows.map((row) => ({ name: row[label] === null ? "(none)" : String(row[label]), value: asNumber(row[value]) ?? 0 }));
+  const total = data.reduce((sum, slice) => sum + Math.max(slice.value, 0), 0);
+  const share = new Map(data.map((slice) => [slice.name, total > 0 ? slice.value / total : 0]));
+  const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
+  const legend = base(theme, true).legend as LegendComponentOption;
   return {
     ...base(theme, false),
+    // Shares in the legend: outside labels collide as soon as a card is narrow.
+    legend: { ...legend, type: "plain", top: undefined, bottom: 0, left: "center", formatter: (name: string) => `${name}  ${percent.format(share.get(name) ?? 0)}` },
     tooltip: { ...base(theme, false).tooltip, trigger: "item", valueFormatter: (v) => formatValue(v, "number", format) },
     series: [
       {
         type: "pie",
         name: chart.title,
-        radius: ["42%", "68%"],
-        center: ["50%", "52%"],
-        avoidLabelOverlap: true,
+        radius: ["40%", "66%"],
+        center: ["50%", "40%"],
         itemStyle: { borderColor: theme.card, borderWidth: 2 },
-        label: { color: theme.text, formatter: "{b}\n{d}%", fontSize: 11 },
-        labelLine: { lineStyle: { color: theme.muted } },
-        data: result.rows.map((row) => ({ name: row[label] === null ? "(none)" : String(row[label]), value: asNumber(row[value]) ?? 0 })),
+        label: { show: false, position: "center", color: theme.text },
+        emphasis: { label: { show: true, formatter: "{b}\n{d}%", fontSize: 14, fontWeight: "bold" } },
+        labelLine: { show: false },
+        data,
       },
     ],
   };

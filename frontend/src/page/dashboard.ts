@@ -5,7 +5,7 @@ import type { Message } from "../shared/messages";
 import { Card, type ChartModule, drawsWithCharts } from "./cards";
 import type { PageConfig, Problem, Result, Scalar, VariableConfig } from "./config";
 import { downloadCsv } from "./csv";
-import { FilterBar, type Values } from "./filters";
+import { FilterBar, type Values, valuesFromUrl } from "./filters";
 import type { HostChannel } from "./protocol";
 import { RequestProblem, authorizedFetch, jsonLines, withParams } from "./stream";
 import { ExpiryAlarm, tokenExpiry } from "./token";
@@ -56,6 +56,7 @@ export class Dashboard {
     this.filters = new FilterBar(
       root.querySelector("#dashlet-filters") as HTMLElement,
       config.variables,
+      valuesFromUrl(window.location.search, config.variables),
       (variable) => this.choices(variable),
       (changed, source) => this.filtersChanged(changed, source),
     );

@@ -185,6 +185,7 @@ export class FilterBar {
   constructor(
     container: HTMLElement,
     variables: VariableConfig[],
+    start: Values,
     loadChoices: (variable: VariableConfig) => Promise<Scalar[]>,
     private readonly onChange: (changed: string[], source: "viewer" | "host") => void,
   ) {
@@ -195,7 +196,7 @@ export class FilterBar {
         options === null ? inputControl(variable)
         : variable.multi ? checklistControl(variable, options)
         : selectControl(variable, options);
-      control.set(variable.value);
+      control.set(start[variable.name] ?? variable.value);
       this.controls.set(variable.name, control);
       this.initial[variable.name] = variable.value;
       container.append(control.element);
@@ -224,12 +225,12 @@ export class FilterBar {
     return values;
   }
 
-  /** Set values from the host (`set-filters`); names without a control are returned, not set. */
+  /** Set values (`set-filters`; null means the default); names without a control are returned. */
   set(values: Record<string, unknown>): string[] {
     const ignored: string[] = [];
     for (const [name, value] of Object.entries(values)) {
       const control = this.controls.get(name);
-      if (control) control.set(value as Value);
+      if (control) control.set((value as Value) ?? this.initial[name]);
       else ignored.push(name);
     }
     return ignored;
@@ -238,6 +239,10 @@ export class FilterBar {
   /** Apply what changed since the last call (now, not after the typing delay). */
   apply(source: "viewer" | "host"): void {
     window.clearTimeout(this.timer);
+    // An emptied control means "no choice", and the server then uses the default: show it.
+    for (const [name, control] of this.controls) {
+      if (control.get() === null && this.initial[name] !== null) control.set(this.initial[name]);
+    }
     const now = this.values();
     const changed = Object.keys(now).filter((name) => !same(now[name], this.applied[name]));
     this.applied = now;
@@ -253,4 +258,17 @@ export class FilterBar {
   private updateReset(): void {
     this.reset.disabled = Object.keys(this.initial).every((name) => same(this.applied[name], this.initial[name]));
   }
+}
+
+/** Initial filter values from the page URL's `var.NAME` parameters (a host can pass them on). */
+export function valuesFromUrl(search: string, variables: VariableConfig[]): Values {
+  const params = new URLSearchParams(search);
+  const values: Values = {};
+  for (const variable of variables) {
+    const raw = params.getAll(`var.${variable.name}`);
+    if (raw.length === 0) continue;
+    const parsed = raw.map((text) => parse(variable, text)).filter((v): v is Scalar => v !== null);
+    values[variable.name] = variable.multi ? parsed : (parsed[0] ?? null);
+  }
+  return values;
 }

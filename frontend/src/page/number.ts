@@ -16,7 +16,10 @@ export function renderNumber(chart: ChartConfig, result: Result): HTMLElement {
   box.className = "dashlet-number";
   const big = document.createElement("p");
   big.className = "dashlet-number-value";
-  big.textContent = value === null ? "–" : formatNumber(value, format);
+  // Cents on a number in the hundred thousands are noise on a headline figure.
+  const shown = format ?? (value !== null && Math.abs(value) >= 100_000 ? "integer" : undefined);
+  big.textContent = value === null ? "–" : formatNumber(value, shown);
+  big.title = value === null ? "" : formatNumber(value, format);
   box.append(big);
   const compareName = chart.encoding.compare;
   if (typeof compareName === "string") box.append(comparison(value, columnValue(result, compareName), compareName, format));

@@ -39,6 +39,7 @@ export function renderTable(
   const headRow = table.createTHead().insertRow();
   const body = table.createTBody();
   let sorted: { column: number; direction: Direction } | null = null;
+  const formats = columnFormats(result, options.format);
 
   const fillBody = (): void => {
     const rows = result.rows.slice();
@@ -49,7 +50,7 @@ export function renderTable(
         return direction === "ascending" || a[column] == null || b[column] == null ? order : -order;
       });
     }
-    body.replaceChildren(...rows.map((row) => bodyRow(row, columns, result.columns, options.format)));
+    body.replaceChildren(...rows.map((row) => bodyRow(row, columns, result.columns, formats)));
   };
 
   for (const index of columns) {
@@ -82,13 +83,28 @@ export function renderTable(
   return wrap;
 }
 
-function bodyRow(row: unknown[], shown: number[], columns: Column[], format?: string): HTMLTableRowElement {
+function decimals(value: unknown): number {
+  if (typeof value !== "number" || Number.isInteger(value)) return 0;
+  const text = String(value);
+  return text.includes("e") ? 2 : Math.min(text.length - text.indexOf(".") - 1, 2);
+}
+
+/** Per column, the format of its cells: the chart's, else as many decimals as its values need (at most 2), so digits line up. */
+function columnFormats(result: Result, format?: string): (string | undefined)[] {
+  return result.columns.map((column, index) => {
+    if (format || column.type !== "number") return format;
+    const digits = Math.max(0, ...result.rows.map((row) => decimals(row[index])));
+    return `decimals:${digits}`;
+  });
+}
+
+function bodyRow(row: unknown[], shown: number[], columns: Column[], formats: (string | undefined)[]): HTMLTableRowElement {
   const tr = document.createElement("tr");
   for (const index of shown) {
     const td = document.createElement("td");
     const { type } = columns[index];
     if (NUMERIC.has(type)) td.className = "num";
-    td.textContent = formatValue(row[index], type, format);
+    td.textContent = formatValue(row[index], type, formats[index]);
     tr.append(td);
   }
   return tr;

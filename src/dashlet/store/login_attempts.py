@@ -30,9 +30,9 @@ class AttemptCounts:
 def add_attempt(
     db: Database, email: str, address: str, *, now: dt.datetime, since: dt.datetime
 ) -> AttemptCounts:
-    """Record an attempt, then count those since ``since`` (this one included)."""
+    """Record an attempt, then count those after ``since`` (this one included)."""
     with db.session() as session:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < since))
+        session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at <= since))
         attempt = LoginAttempt(email=email, address=address, attempted_at=now)
         session.add(attempt)
         session.flush()
@@ -42,7 +42,7 @@ def add_attempt(
         for column, value in ((LoginAttempt.email, email), (LoginAttempt.address, address)):
             counts[column.key] = session.execute(
                 select(func.count(), func.min(LoginAttempt.attempted_at)).where(
-                    column == value, LoginAttempt.attempted_at >= since
+                    column == value, LoginAttempt.attempted_at > since
                 )
             ).one()
     (account, oldest_account), (by_address, oldest_address) = counts["email"], counts["address"]

@@ -48,7 +48,9 @@ def _path_problems(files: Mapping[str, str]) -> list[SpecProblem]:
     ]
     if sum(len(text) for text in files.values()) > MAX_TOTAL_CHARACTERS:
         problems.append(
-            SpecProblem("", None, "", f"The files hold more than {MAX_TOTAL_CHARACTERS:,} characters.")
+            SpecProblem(
+                "", None, "", f"The files hold more than {MAX_TOTAL_CHARACTERS:,} characters."
+            )
         )
     return problems
 

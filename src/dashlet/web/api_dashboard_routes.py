@@ -32,7 +32,8 @@ from dashlet.web.api_models import (
     SignOut,
     TenancyOut,
 )
-from dashlet.web.guards import authorize, services
+from dashlet.web.embed_routes import services
+from dashlet.web.guards import authorize
 
 DashboardSlug = Annotated[
     str, Path(max_length=100, pattern=DASHBOARD_SLUG.pattern, description="Dashboard slug.")

@@ -22,7 +22,8 @@ from dashlet.store.audit import record_event
 from dashlet.store.users import add_member, normalize_email
 from dashlet.web.api_errors import invalid_input
 from dashlet.web.api_models import ApiKeyIn, ApiKeyOut, MemberIn, MemberOut, NewApiKeyOut, RoleIn
-from dashlet.web.guards import authorize, services
+from dashlet.web.embed_routes import services
+from dashlet.web.guards import authorize
 
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
@@ -73,7 +74,10 @@ def keys(
     request: Request, who: Annotated[Principal, authorize(Action.MANAGE_API_KEYS)]
 ) -> list[ApiKeyOut]:
     """The organization's API keys, revoked ones too; never the keys themselves."""
-    return [ApiKeyOut.model_validate(key) for key in list_api_keys(services(request).db, who.organization)]
+    return [
+        ApiKeyOut.model_validate(key)
+        for key in list_api_keys(services(request).db, who.organization)
+    ]
 
 
 def create_key(

@@ -14,16 +14,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dashlet.embed.explain import Check
-from dashlet.errors import SpecProblem
-from dashlet.spec.apply import ApplyReport, Changes
-from dashlet.spec.tenancy import TenancyReport
-from dashlet.store.api_keys import ApiKeyInfo
-from dashlet.store.audit import AuditEntry
-from dashlet.store.definitions import DashboardDef
+from dashlet.spec.apply import ApplyReport
 from dashlet.store.organizations import OrganizationInfo
 from dashlet.store.revocations import RevocationInfo
 from dashlet.store.usage import DashboardUsage
-from dashlet.store.users import MemberInfo
 
 Role = Literal["owner", "editor", "viewer"]
 Scalar = str | int | Annotated[float, Field(allow_inf_nan=False)] | bool
@@ -71,7 +65,6 @@ class ProblemOut(Out):
     line: int | None
     field: str
     message: str
-
 
 
 class ErrorDetail(Out):
@@ -186,14 +179,13 @@ class DashboardOut(Out):
     charts: list[ChartOut]
 
 
-
 class ApplyIn(Body):
-    files: dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=1_000_000)]] = (
-        Field(
-            max_length=200,
-            description="The folder `dashlet apply` reads: path (sources.yaml, "
-            "dashboards/NAME.yaml, any .sql file) -> text.",
-        )
+    files: dict[
+        Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=1_000_000)]
+    ] = Field(
+        max_length=200,
+        description="The folder `dashlet apply` reads: path (sources.yaml, "
+        "dashboards/NAME.yaml, any .sql file) -> text.",
     )
 
 
@@ -201,7 +193,6 @@ class ChangesOut(Out):
     created: list[str]
     updated: list[str]
     unchanged: list[str]
-
 
 
 class ApplyOut(Out):
@@ -242,7 +233,6 @@ class TenancyOut(Out):
     applies: bool = Field(description="Embedding is on and the dashboard has hidden variables.")
     hidden: list[str]
     findings: list[TenancyFindingOut]
-
 
 
 class EmbedOut(Out):
@@ -399,7 +389,6 @@ class AuditEventOut(Out):
     created_at: dt.datetime
 
 
-
 class AuditOut(Out):
     events: list[AuditEventOut]
     next_before: int | None = Field(description="Pass as ?before= for older events.")
@@ -412,7 +401,6 @@ class MemberOut(Out):
     user_id: int
     email: str
     role: Role
-
 
 
 class MemberIn(Body):
@@ -439,7 +427,6 @@ class ApiKeyOut(Out):
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
-
 
 
 class NewApiKeyOut(ApiKeyOut):

@@ -21,6 +21,7 @@ from dashlet.web.api_errors import invalid_input
 from dashlet.web.api_models import (
     AuditEventOut,
     AuditOut,
+    DashboardUsageOut,
     EmbeddingIn,
     ExplainIn,
     ExplainOut,
@@ -31,9 +32,9 @@ from dashlet.web.api_models import (
     SecretChangeOut,
     SecretOut,
     UsageOut,
-    DashboardUsageOut,
 )
-from dashlet.web.guards import authorize, now, services
+from dashlet.web.embed_routes import services
+from dashlet.web.guards import authorize, now
 
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
@@ -146,9 +147,7 @@ def remove_revocation(
     record_event(db, who.organization, who.actor, "revocation.removed", {"id": rule_id})
 
 
-def usage(
-    request: Request, who: Annotated[Principal, authorize(Action.READ_USAGE)]
-) -> UsageOut:
+def usage(request: Request, who: Annotated[Principal, authorize(Action.READ_USAGE)]) -> UsageOut:
     """Usage per dashboard (the JSON of `dashlet usage --json`)."""
     report = usage_report(services(request).db, who.organization)
     return UsageOut(dashboards=[DashboardUsageOut.of(item) for item in report])
@@ -184,4 +183,3 @@ def audit_log(
         events=[AuditEventOut.model_validate(event) for event in events],
         next_before=events[-1].id if len(events) == limit else None,
     )
-

@@ -15,12 +15,12 @@ from dashlet.auth.sessions import SignedIn, end_session
 from dashlet.store.database import Database
 from dashlet.store.members import organizations_of
 from dashlet.web.api_models import LoginIn, MembershipOut, PasswordChangeIn, SessionOut, UserOut
+from dashlet.web.embed_routes import services
 from dashlet.web.guards import (
     check_same_site,
     clear_session_cookie,
     client_address,
     now,
-    services,
     session_cookie,
     set_session_cookie,
     signed_in_session,

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from dashlet._version import __version__
 from dashlet.config import Settings
+from dashlet.web.api_routes import api_routes
 from dashlet.web.assets import asset_routes
 from dashlet.web.demo_routes import demo_routes
 from dashlet.web.embed_routes import embed_routes
@@ -43,6 +44,7 @@ def routes(*, demo: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         *embed_routes(),
+        *api_routes(),
         *asset_routes(),
     ]
     if demo:

@@ -49,7 +49,12 @@ class Manifest:
     @property
     def hashed(self) -> frozenset[str]:
         """Every built file: the names that may be cached forever."""
-        chunks = {chunk for table in (self.imports, self.lazy) for names in table.values() for chunk in names}
+        chunks = {
+            chunk
+            for table in (self.imports, self.lazy)
+            for names in table.values()
+            for chunk in names
+        }
         return frozenset(self.files.values()) | chunks
 
     def url(self, name: str) -> str:

@@ -35,7 +35,9 @@ from dashlet.store.organizations import SLUG
 from dashlet.web.embed_routes import services
 
 NOT_SIGNED_IN = "Sign in first, or send an API key as Authorization: Bearer dk_..."
-OrgSlug = Annotated[str, Path(max_length=64, pattern=SLUG.pattern, description="Organization slug.")]
+OrgSlug = Annotated[
+    str, Path(max_length=64, pattern=SLUG.pattern, description="Organization slug.")
+]
 
 
 def now() -> dt.datetime:
