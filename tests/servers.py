@@ -6,7 +6,10 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,37 +87,23 @@ def postgres_server() -> Iterator[str]:
 
 
 @contextmanager
-def dashlet_server(environ: dict[str, str], *args: str) -> Iterator[str]:
-    """Run ``dashlet serve`` in a subprocess on a free loopback port; yields its base URL.
+def dashlet_server(environ: dict[str, str], *args: str, command: str = "serve") -> Iterator[str]:
+    """Run ``dashlet COMMAND ARGS`` (a server) on a free loopback port; yields its base URL.
 
     Output goes to ``environ['DASHLET_DATA_DIR']/server.log`` so tests can read the access log.
     """
-    import sys
-    import time
-    import urllib.request
-
     port = free_port()
     log_path = Path(environ["DASHLET_DATA_DIR"]) / "server.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "dashlet", "serve", "--port", str(port), *args],
+            [sys.executable, "-m", "dashlet", command, "--port", str(port), *args],
             env={**os.environ, **environ},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         base_url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(base_url + "/healthz", timeout=2):  # noqa: S310 (loopback)
-                        break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(
-                            "dashlet serve did not start:\n" + log_path.read_text()
-                        ) from None
-                    time.sleep(0.1)
+            wait_until_up(base_url, process, log_path)
             yield base_url
         finally:
             process.terminate()
@@ -123,3 +112,16 @@ def dashlet_server(environ: dict[str, str], *args: str) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+
+
+def wait_until_up(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    """Poll ``/healthz`` for up to a minute; fail with the server's output if it dies or hangs."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=2):  # noqa: S310 (loopback)
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start:\n" + log_path.read_text()) from None
+            time.sleep(0.1)

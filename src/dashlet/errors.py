@@ -50,6 +50,7 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "too_many_attempts": (429, "Too many failed sign-ins; wait a few minutes and try again."),
     "conflict": (409, "This change conflicts with the current state; nothing was changed."),
     "invalid_request": (422, "The request's body or parameters are not valid."),
+    "request_too_large": (413, "The request's body is too large."),
 }
 
 

@@ -8,7 +8,7 @@ from dashlet.auth.sessions import NewSession, resume_session, start_session
 from dashlet.errors import AccessDenied
 from dashlet.store.audit import list_events
 from dashlet.store.database import Database
-from tests.auth.conftest import PASSWORD, MakeMember
+from tests.auth.members import PASSWORD, MakeMember
 
 NOW = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
 LIMITS = LoginLimits(per_account=2, per_address=10)

@@ -9,7 +9,7 @@ from dashlet.auth.sessions import start_session
 from dashlet.errors import AccessDenied
 from dashlet.store.api_keys import ApiKeyInfo
 from dashlet.store.database import Database
-from tests.auth.conftest import MakeMember
+from tests.auth.members import MakeMember
 
 NOW = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
 

@@ -15,7 +15,7 @@ from dashlet.auth.sessions import (
 )
 from dashlet.store.database import Database
 from dashlet.store.models import AuthSession
-from tests.auth.conftest import MakeMember
+from tests.auth.members import MakeMember
 
 NOW = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
 

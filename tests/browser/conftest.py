@@ -15,7 +15,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +51,8 @@ CHANNELS = ("web", "store", "partner")
 ORDERS = [
     (
         tenant,
-        REGIONS[i % 3],
-        CHANNELS[i % 2 if tenant == 2 else i % 3],
+        REGIONS[i % 3 if tenant == 1 else i % 2],  # tenant 2 never sells in the east
+        CHANNELS[(i // 6) % 3],
         f"2025-{1 + i % 6:02d}-{1 + i % 27:02d}",
         round(5 + (i * 7.3) % 40, 2),
         f"product-{i % 5}",
@@ -220,7 +220,6 @@ class Live:
     ids: dict[str, tuple[int, int]]
     host: HostSite
     server_log: Path
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def token(self, org: str = "acme", *, tenant: int = 1, ttl: float = 600, **claims: Any) -> str:
         organization, dashboard = self.ids[org]
@@ -292,7 +291,7 @@ def tab(browser: Browser) -> Iterator[Tab]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     requests: list[Request] = []
-    page.on("request", requests.append)
+    page.on("request", lambda request: requests.append(request))
     page.set_default_timeout(10_000)
     yield Tab(page, requests)
     context.close()

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 
 from dashlet.auth.passwords import hash_password
@@ -50,7 +52,7 @@ def test_the_last_owner_cannot_step_down(any_db: Database, acme: dict[str, Membe
     with pytest.raises(Conflict) as refused:
         change_role(any_db, "acme", acme["ann"].user_id, "editor", actor="ann@example.com")
     assert refused.value.status == 409
-    assert membership_in(any_db, acme["ann"].user_id, "acme").role == "owner"  # type: ignore[union-attr]
+    assert list_members(any_db, "acme")[0].role == "owner"
 
 
 def test_the_last_owner_cannot_be_removed(any_db: Database, acme: dict[str, MemberInfo]) -> None:
@@ -92,3 +94,27 @@ def test_a_role_must_be_one_of_the_three(db: Database) -> None:
     member = add_member(db, "ann@example.com", "unused", "acme", "owner")
     with pytest.raises(ConfigError):
         change_role(db, "acme", member.user_id, "admin", actor="ann@example.com")
+
+
+def test_two_owners_stepping_down_at_once_leave_one_owner(
+    any_db: Database, acme: dict[str, MemberInfo]
+) -> None:
+    change_role(any_db, "acme", acme["bob"].user_id, "owner", actor="ann@example.com")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def step_down(member: MemberInfo) -> None:
+        barrier.wait()
+        try:
+            change_role(any_db, "acme", member.user_id, "viewer", actor=member.email)
+            outcomes.append("changed")
+        except Conflict:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=step_down, args=(m,)) for m in acme.values()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["changed", "refused"]
+    assert [m.role for m in list_members(any_db, "acme")].count("owner") == 1

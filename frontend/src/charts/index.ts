@@ -22,12 +22,20 @@ export interface DrawnChart {
 
 export function drawChart(element: HTMLElement, chart: ChartConfig, result: Result): DrawnChart {
   const instance: ECharts = init(element, null, { renderer: "canvas" });
-  const resize = new ResizeObserver(() => instance.resize());
+  let shown = { chart, result, width: element.clientWidth };
+  const resize = new ResizeObserver(() => {
+    instance.resize();
+    if (element.clientWidth === shown.width) return;
+    shown.width = element.clientWidth;
+    // Merged, not replaced: only what depends on the width (axis labels) changes, without animation.
+    instance.setOption(chartOption(shown.chart, shown.result, readTheme(), shown.width));
+  });
   resize.observe(element);
   const drawn: DrawnChart = {
     option: () => instance.getOption(),
     draw(next, nextResult) {
-      instance.setOption(chartOption(next, nextResult, readTheme()), { notMerge: true });
+      shown = { chart: next, result: nextResult, width: element.clientWidth };
+      instance.setOption(chartOption(next, nextResult, readTheme(), shown.width), { notMerge: true });
     },
     dispose() {
       resize.disconnect();

@@ -46,14 +46,18 @@ export interface Series {
   values: (number | null)[];
 }
 
-/** Categories along x and one series per y column (or per value of `series` and y column). */
-export function pivot(chart: ChartConfig, result: Result): { categories: unknown[]; series: Series[] } {
+/**
+ * Categories along x and one series per y column (or per value of `series` and y column).
+ * An empty value, or with `series` a combination without a row, is `missing` (null: a gap;
+ * 0: nothing added to a stack).
+ */
+export function pivot(chart: ChartConfig, result: Result, missing: number | null = null): { categories: unknown[]; series: Series[] } {
   const x = column(result, chart.encoding.x, "x");
   const ys = asList(chart.encoding.y).map((name) => ({ name: String(name), index: column(result, name, "y") }));
   if (chart.encoding.series === undefined) {
     return {
       categories: result.rows.map((row) => row[x]),
-      series: ys.map((y) => ({ name: y.name, values: result.rows.map((row) => asNumber(row[y.index])) })),
+      series: ys.map((y) => ({ name: y.name, values: result.rows.map((row) => asNumber(row[y.index]) ?? missing) })),
     };
   }
   const split = column(result, chart.encoding.series, "series");
@@ -68,14 +72,14 @@ export function pivot(chart: ChartConfig, result: Result): { categories: unknown
     }
     const group = String(row[split]);
     if (!groups.has(group)) groups.set(group, new Map(ys.map((y) => [y.name, new Map()])));
-    for (const y of ys) groups.get(group)?.get(y.name)?.set(position.get(key) ?? 0, asNumber(row[y.index]));
+    for (const y of ys) groups.get(group)?.get(y.name)?.set(position.get(key) ?? 0, asNumber(row[y.index]) ?? missing);
   }
   const series: Series[] = [];
   for (const [group, byY] of groups) {
     for (const [yName, values] of byY) {
       series.push({
         name: ys.length > 1 ? `${group} · ${humanize(yName)}` : group,
-        values: categories.map((_, i) => values.get(i) ?? null),
+        values: categories.map((_, i) => values.get(i) ?? missing),
       });
     }
   }
@@ -102,9 +106,16 @@ function base(theme: ChartTheme, legend: boolean): Option {
   };
 }
 
-export function categoricalOption(chart: ChartConfig, result: Result, theme: ChartTheme): Option {
+/** Room per category: every label shown (long ones wrapped) when there is, else ECharts skips some. */
+function categoryLabels(count: number, width: number): object {
+  const band = (width - 60) / Math.max(count, 1);
+  return band >= 56 ? { interval: 0, width: Math.floor(band - 6), overflow: "break" } : { hideOverlap: true };
+}
+
+export function categoricalOption(chart: ChartConfig, result: Result, theme: ChartTheme, width: number): Option {
   const kind = chart.type as "bar" | "line" | "area";
-  const { categories, series } = pivot(chart, result);
+  // Stacked areas add up: a channel without sales in a month adds 0, not a hole in the stack.
+  const { categories, series } = pivot(chart, result, kind === "area" ? 0 : null);
   const format = chart.encoding.format as string | undefined;
   const xType = result.columns[column(result, chart.encoding.x, "x")].type;
   const dates = xType === "date" || xType === "datetime";
@@ -120,10 +131,7 @@ export function categoricalOption(chart: ChartConfig, result: Result, theme: Cha
       boundaryGap: kind === "bar",
       axisLabel: {
         color: theme.muted,
-        // A few bars have room for every label when long ones wrap ("Latin America" on two lines).
-        ...(kind === "bar" && categories.length <= 8
-          ? { interval: 0, width: 64, overflow: "break" as const }
-          : { hideOverlap: true }),
+        ...(kind === "bar" ? categoryLabels(categories.length, width) : { hideOverlap: true }),
         formatter: dates ? dateAxisFormatter(categories) : (v: string) => (typeof categories[0] === "number" ? formatValue(Number(v), "number") : v),
       },
       axisLine: { lineStyle: { color: theme.border } },
@@ -227,8 +235,9 @@ export function scatterOption(chart: ChartConfig, result: Result, theme: ChartTh
   };
 }
 
-export function chartOption(chart: ChartConfig, result: Result, theme: ChartTheme): Option {
+/** The option for any canvas chart drawn `width` pixels wide. */
+export function chartOption(chart: ChartConfig, result: Result, theme: ChartTheme, width: number): Option {
   if (chart.type === "pie") return pieOption(chart, result, theme);
   if (chart.type === "scatter") return scatterOption(chart, result, theme);
-  return categoricalOption(chart, result, theme);
+  return categoricalOption(chart, result, theme, width);
 }

@@ -15,13 +15,16 @@ function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
 
 /**
  * Options for a chart's `format`: `integer`, `decimals:N`, `percent` (the value is already
- * in percent), `currency:EUR`, `compact`; anything else formats as a plain number.
+ * in percent), `currency:EUR`, `compact`; anything else formats as a plain number. (`id`, no
+ * digit grouping, is what tables use for identifier columns.)
  */
 function formatOptions(format: string | undefined): Intl.NumberFormatOptions {
   const [name, argument] = (format ?? "").split(":", 2);
   switch (name) {
     case "integer":
       return { maximumFractionDigits: 0 };
+    case "id":
+      return { maximumFractionDigits: 0, useGrouping: false };
     case "decimals": {
       const digits = Math.min(Math.max(Number(argument) || 0, 0), 10);
       return { minimumFractionDigits: digits, maximumFractionDigits: digits };

@@ -92,6 +92,8 @@ function decimals(value: unknown): number {
 /** Per column, the format of its cells: the chart's, else as many decimals as its values need (at most 2), so digits line up. */
 function columnFormats(result: Result, format?: string): (string | undefined)[] {
   return result.columns.map((column, index) => {
+    // Identifiers are codes, not quantities: 999998, not 999,998.
+    if (column.type === "integer" && /(^|_)id$/i.test(column.name)) return "id";
     if (format || column.type !== "number") return format;
     const digits = Math.max(0, ...result.rows.map((row) => decimals(row[index])));
     return `decimals:${digits}`;

@@ -25,12 +25,12 @@ export class ExpiryAlarm {
     this.skew = Date.now() / 1000 - serverTime;
   }
 
-  /** Warn a minute before `exp` (or halfway there, for a token shorter than two minutes). */
+  /** Warn a minute before `exp` (halfway there, for a token with less than a minute left). */
   set(exp: number | null): void {
     window.clearTimeout(this.timer);
     if (exp === null) return;
-    const left = exp + this.skew - Date.now() / 1000;
-    const ahead = Math.min(WARN_AHEAD_SECONDS, Math.max(left, 0) / 2);
-    this.timer = window.setTimeout(() => this.onExpiring(exp), Math.max(left - ahead, 0) * 1000);
+    const left = Math.max(exp + this.skew - Date.now() / 1000, 0);
+    const wait = left > WARN_AHEAD_SECONDS ? left - WARN_AHEAD_SECONDS : left / 2;
+    this.timer = window.setTimeout(() => this.onExpiring(exp), wait * 1000);
   }
 }

@@ -130,7 +130,8 @@ def change_role(db: Database, org_slug: str, user_id: int, role: str, *, actor: 
         before = membership.role
         if before != role:
             membership.role = role
-            _require_an_owner(session, organization_id)
+            if before == "owner":
+                _require_an_owner(session, organization_id)
             detail = {"user_id": user_id, "from": before, "to": role}
             add_event(session, organization_id, actor, "member.role_changed", detail)
         email = session.get_one(User, user_id).email
@@ -143,5 +144,6 @@ def remove_member(db: Database, org_slug: str, user_id: int, *, actor: str) -> N
         organization_id, membership = _locked_membership(session, org_slug, user_id)
         detail = {"user_id": user_id, "role": membership.role}
         session.delete(membership)
-        _require_an_owner(session, organization_id)
+        if detail["role"] == "owner":
+            _require_an_owner(session, organization_id)
         add_event(session, organization_id, actor, "member.removed", detail)

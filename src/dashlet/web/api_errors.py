@@ -44,7 +44,7 @@ def api_error_response(error: DashletError) -> Response:
 def validation_error_response(error: RequestValidationError) -> Response:
     """``invalid_request`` naming the first few fields that do not fit (never their values)."""
     problems = [
-        f"{'.'.join(str(part) for part in detail['loc'])}: {detail['msg']}"
+        f"{'.'.join(str(part) for part in detail['loc'])}: {detail['msg'].rstrip('.')}"
         for detail in error.errors()[:MAX_LISTED_PROBLEMS]
     ]
     sentence = REFUSALS["invalid_request"][1].rstrip(".")

@@ -17,6 +17,7 @@ Each handler declares the action it needs (``guards.authorize``); the role table
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -24,13 +25,15 @@ from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Message
 
 from dashlet._version import __version__
 from dashlet.auth.roles import Action, allows
-from dashlet.errors import DashletError
+from dashlet.errors import REFUSALS, DashletError
 from dashlet.store.models import ROLES
 from dashlet.web import api_dashboard_routes as dashboards
 from dashlet.web import api_member_routes as members
@@ -53,6 +56,7 @@ API_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     "X-Frame-Options": "DENY",
 }
+TOO_LARGE = REFUSALS["request_too_large"][0]
 REFUSALS_DOCUMENTED = (400, 401, 403, 404, 409, 413, 422, 429)
 
 # (method, path under /api/v1, handler, success status)
@@ -89,22 +93,54 @@ TABLE: list[tuple[str, str, Callable[..., Any], int]] = [
 
 
 class ApiRoute(APIRoute):
-    """An API route whose refusals use Dashlet's JSON shape and whose answers are never kept."""
+    """An API route whose refusals use Dashlet's JSON shape and whose answers are never kept.
+
+    It enforces ``max_body_size`` itself (FastAPI's own limit answers in plain text).
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        self.body_limit: int | None = kwargs.pop("max_body_size", None)
+        super().__init__(path, endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Any]:
         handler = super().get_route_handler()
+        limit = self.body_limit
 
         async def answer(request: Request) -> Response:
             try:
+                if limit is not None:
+                    request = limited(request, limit)
                 response: Response = await handler(request)
             except RequestValidationError as error:
                 response = validation_error_response(error)
             except DashletError as error:
                 response = api_error_response(error)
+            except HTTPException as error:  # FastAPI's own, for a body it could not read
+                code = "request_too_large" if error.status_code == TOO_LARGE else "invalid_request"
+                response = api_error_response(DashletError(code=code))
             response.headers.update(API_HEADERS)
             return response
 
         return answer
+
+
+def limited(request: Request, limit: int) -> Request:
+    """The request, refusing (``request_too_large``) a body past ``limit`` bytes, however sent."""
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise DashletError(code="request_too_large")
+    receive = request.receive
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > limit:  # raised inside FastAPI's body reading, which passes these on
+            raise HTTPException(TOO_LARGE)
+        return message
+
+    return Request(request.scope, receive_within_limit)
 
 
 def required_action(route: APIRoute) -> Action | None:
@@ -164,8 +200,13 @@ def openapi_document(router: APIRouter) -> dict[str, Any]:
     return document
 
 
-def api_routes() -> list[BaseRoute]:
-    """The API's routes plus ``/api/openapi.json`` and ``/api/docs``, for the app's table."""
+@functools.cache
+def api_routes() -> tuple[BaseRoute, ...]:
+    """The API's routes plus ``/api/openapi.json`` and ``/api/docs``, for the app's table.
+
+    Built once per process (FastAPI takes a while to build them) and shared by every app: they
+    hold no state, only the table.
+    """
     router = api_router()
     document = openapi_document(router)
 
@@ -175,8 +216,8 @@ def api_routes() -> list[BaseRoute]:
     async def docs_page(request: Request) -> Response:
         return render_docs(document, OPENAPI_PATH)
 
-    return [
+    return (
         *router.routes,
         Route(OPENAPI_PATH, openapi_json, methods=["GET"]),
         Route(DOCS_PATH, docs_page, methods=["GET"]),
-    ]
+    )

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -76,6 +78,8 @@ def create_app(
         openapi_url=None,
         lifespan=lifespan,
         routes=routes(demo=demo),
+        # Pages and the data stream; static files are stored precompressed and left alone.
+        middleware=[Middleware(GZipMiddleware, minimum_size=500)],
         exception_handlers={HTTPException: handle_http_exception, Exception: handle_unexpected},
     )
     app.state.services = built
