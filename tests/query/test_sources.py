@@ -142,6 +142,46 @@ async def test_duckdb_source_refuses_writes(engines: SourceEngines, duckdb_path:
     assert "read-only" in refused.value.detail
 
 
+async def test_sqlite_chart_sql_cannot_attach_another_file(
+    engines: SourceEngines, sqlite_path: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "metadata.db"
+    sqlite3.connect(other).close()
+    with pytest.raises(SourceError) as refused:
+        await engines.fetch(
+            make_source(sqlite_url(sqlite_path)),
+            query(f"ATTACH DATABASE '{other}' AS meta"),
+            row_limit=10,
+            timeout=5,
+        )
+    assert refused.value.code == "query_failed"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('{file}')",
+        "SELECT * FROM read_text('{file}')",
+        "ATTACH '{file}.duckdb' AS other",
+        "SET enable_external_access = true",
+        "INSTALL httpfs",
+    ],
+)
+async def test_duckdb_chart_sql_cannot_reach_other_files(
+    engines: SourceEngines, duckdb_path: Path, tmp_path: Path, sql: str
+) -> None:
+    secret_file = tmp_path / "server-file.csv"
+    secret_file.write_text("a,b\n1,2\n")
+    with pytest.raises(SourceError) as refused:
+        await engines.fetch(
+            make_source(f"duckdb:///{duckdb_path}"),
+            query(sql.format(file=secret_file)),
+            row_limit=10,
+            timeout=5,
+        )
+    assert refused.value.code == "query_failed"
+
+
 @pytest.mark.postgres
 async def test_postgres_source_refuses_writes(
     engines: SourceEngines, postgres_database: str

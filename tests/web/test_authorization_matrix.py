@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from dashlet.auth.api_keys import create_api_key
 from dashlet.store.revocations import add_revocation
-from dashlet.web.api_routes import api_routes
+from dashlet.web.app import routes
 from tests.auth.members import PASSWORD
 from tests.web.api_world import ApiWorld, Caller
 from tests.web.conftest import EmbedWorld
@@ -128,9 +128,10 @@ EXAMPLES: dict[tuple[str, str], Example] = {
 
 
 def served_routes() -> set[tuple[str, str]]:
+    """Every ``/api/`` route of the app's own route table."""
     found = set()
-    for route in api_routes():
-        if isinstance(route, APIRoute | Route):
+    for route in routes(demo=False):
+        if isinstance(route, APIRoute | Route) and route.path.startswith("/api/"):
             found |= {(method, route.path) for method in route.methods or () if method != "HEAD"}
     return found
 

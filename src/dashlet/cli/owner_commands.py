@@ -26,6 +26,7 @@ from dashlet.errors import ConfigError
 from dashlet.store import organizations, revocations
 from dashlet.store.dashboards import list_dashboards
 from dashlet.store.usage import DashboardUsage, usage_report
+from dashlet.web.api_owner_models import DashboardUsageOut
 
 revoke_group = click.Group("revoke", help="Revoke embed tokens without resetting the secret.")
 token_group = click.Group("token", help="Inspect embed tokens.")
@@ -195,23 +196,8 @@ def token_explain(settings: Settings, token: str, org_slug: str) -> None:
 
 
 def usage_json(usage: DashboardUsage) -> dict[str, object]:
-    return {
-        "id": usage.id,
-        "slug": usage.slug,
-        "new_tokens": usage.new_tokens,
-        "loads": usage.loads,
-        "cache_hit_rate": usage.cache_hit_rate,
-        "legacy_loads": usage.legacy_loads,
-        "days": [
-            {"date": day.date.isoformat(), "new_tokens": day.new_tokens, "loads": day.loads}
-            for day in usage.days
-        ],
-        "by_usage_value": {
-            value: {"new_tokens": new, "loads": loads}
-            for value, (new, loads) in sorted(usage.by_usage_value.items())
-        },
-        "refusals": usage.refusals,
-    }
+    """One dashboard's usage in the shape of ``dashlet usage --json`` (the API's too)."""
+    return DashboardUsageOut.of(usage).model_dump(mode="json")
 
 
 @click.command("usage")

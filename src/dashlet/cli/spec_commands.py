@@ -22,6 +22,7 @@ from dashlet.spec.apply import apply_folder
 from dashlet.spec.tenancy import TenancyReport, require_fail_closed
 from dashlet.store.dashboards import get_dashboard, list_dashboards, set_embed_settings
 from dashlet.store.definitions import DashboardDef
+from dashlet.web.api_models import DashboardOut
 
 dashboards_group = click.Group("dashboards", help="List an organization's dashboards.")
 embed_group = click.Group("embed", help="Turn embedding on or off for one dashboard.")
@@ -49,27 +50,8 @@ def apply_command(settings: Settings, folder: Path, org_slug: str) -> None:
 
 
 def dashboard_json(dashboard: DashboardDef) -> dict[str, object]:
-    """One dashboard in the CONTRACT shape of ``dashlet dashboards list --json``."""
-    return {
-        "id": dashboard.id,
-        "slug": dashboard.slug,
-        "title": dashboard.title,
-        "variables": [
-            {
-                "name": v.name,
-                "type": v.type,
-                "hidden": v.hidden,
-                "required": v.required,
-                "multi": v.multi,
-            }
-            for v in dashboard.variables
-        ],
-        "embed": {
-            "enabled": dashboard.embed.enabled,
-            "allow_viewer_variables": dashboard.embed.allow_viewer_variables,
-        },
-        "charts": [{"slug": c.slug, "title": c.title, "type": c.type} for c in dashboard.charts],
-    }
+    """One dashboard in the CONTRACT shape of ``dashlet dashboards list --json`` (the API's too)."""
+    return DashboardOut.model_validate(dashboard).model_dump(mode="json")
 
 
 @dashlet_command(dashboards_group, "list")

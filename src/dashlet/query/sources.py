@@ -12,6 +12,7 @@ A database role that may only read stays the real boundary (docs/security.md).
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import urllib.parse
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -19,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -303,16 +304,26 @@ def _create_source_engine(source: SourceDef, *, pool_size: int) -> Engine:
         "pool_use_lifo": True,
     }
     if backend == "sqlite":
-        return create_engine(_sqlite_url(url, source.read_only), **options)
+        engine = create_engine(_sqlite_url(url, source.read_only), **options)
+        event.listen(engine, "connect", _forbid_attach)
+        return engine
     if backend == "duckdb":
+        # Chart SQL reaches this database only: no reading other files (read_csv, COPY,
+        # ATTACH...) or installing extensions, and SQL cannot turn that back on.
+        sandbox = {"enable_external_access": False, "lock_configuration": True}
         # No rollback when a connection returns: DuckDB throws (slowly) when none is open.
         return create_engine(
             url,
-            connect_args={"read_only": source.read_only},
+            connect_args={"read_only": source.read_only, "config": sandbox},
             pool_reset_on_return=None,
             **options,
         )
     return create_engine(url, pool_pre_ping=True, **options)
+
+
+def _forbid_attach(dbapi_connection: Any, _record: Any) -> None:
+    # Chart SQL reaches this database only: ATTACH of another file (the metadata store!) fails.
+    dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
 
 
 def _sqlite_url(url: URL, read_only: bool) -> URL:

@@ -21,7 +21,14 @@ from dashlet.store.api_keys import list_api_keys
 from dashlet.store.audit import record_event
 from dashlet.store.users import add_member, normalize_email
 from dashlet.web.api_errors import invalid_input
-from dashlet.web.api_models import ApiKeyIn, ApiKeyOut, MemberIn, MemberOut, NewApiKeyOut, RoleIn
+from dashlet.web.api_owner_models import (
+    ApiKeyIn,
+    ApiKeyOut,
+    MemberIn,
+    MemberOut,
+    NewApiKeyOut,
+    RoleIn,
+)
 from dashlet.web.embed_routes import services
 from dashlet.web.guards import authorize
 

@@ -1,23 +1,22 @@
-"""The REST API's request and response bodies (pydantic), as its OpenAPI document shows them.
+"""The REST API's request and response bodies (pydantic), as its OpenAPI document shows them:
+the shared base models and errors, sessions, organizations and dashboards. Owner tools, members
+and API keys are in ``api_owner_models``.
 
-Response models are built from the store's read models with ``of``; the dashboard and usage
+Response models read the store's read models (``from_attributes``); the dashboard and usage
 shapes are those of ``dashlet dashboards list --json`` and ``dashlet usage --json``, with
-fields only ever added.
+fields only ever added. Request bodies refuse unknown fields and text no database can store.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from dashlet.embed.explain import Check
 from dashlet.spec.apply import ApplyReport
 from dashlet.store.organizations import OrganizationInfo
-from dashlet.store.revocations import RevocationInfo
-from dashlet.store.usage import DashboardUsage
 
 Role = Literal["owner", "editor", "viewer"]
 Scalar = str | int | Annotated[float, Field(allow_inf_nan=False)] | bool
@@ -253,181 +252,3 @@ class SignOut(Out):
     length: int
     limit: int = Field(description="Some browsers refuse URLs longer than this.")
     warnings: list[str]
-
-
-# Owner tools
-
-
-class SecretOut(Out):
-    secret: str
-    secret_version: int
-
-
-class SecretChangeOut(Out):
-    secret_version: int
-    previous_valid_until: dt.datetime | None = Field(
-        description="Tokens signed with the previous secret work until then (Rotate only)."
-    )
-
-
-class RotateIn(Body):
-    grace_seconds: int = Field(3600, ge=1, le=86_400)
-
-
-class RevocationIn(Body):
-    kind: Literal["token", "jti", "issued_before", "env"]
-    token: Annotated[str, Field(max_length=16_384)] | None = Field(
-        None, description="kind token: the token itself (only its digest is kept)."
-    )
-    token_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
-    jti: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    dashboard: Annotated[str, Field(max_length=100)] | None = Field(
-        None, description="Needed by issued_before; optional for env."
-    )
-    issued_before: dt.datetime | None = None
-    env_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    env_value: Scalar | None = None
-
-
-class RevocationOut(Out):
-    id: int
-    kind: str
-    dashboard_id: int | None
-    token_digest: str | None
-    jti: str | None
-    issued_before: dt.datetime | None
-    env: dict[str, Any] | None
-    created_at: dt.datetime
-
-    @classmethod
-    def of(cls, rule: RevocationInfo) -> RevocationOut:
-        return cls(
-            id=rule.id,
-            kind=rule.kind,
-            dashboard_id=rule.dashboard_id,
-            token_digest=rule.token_digest,
-            jti=rule.jti,
-            issued_before=rule.issued_before,
-            env={rule.env_name: rule.env_value} if rule.env_name else None,
-            created_at=rule.created_at,
-        )
-
-
-class DayOut(Out):
-    date: dt.date
-    new_tokens: int
-    loads: int
-
-
-class CountsOut(Out):
-    new_tokens: int
-    loads: int
-
-
-class DashboardUsageOut(Out):
-    id: int
-    slug: str
-    new_tokens: int
-    loads: int
-    cache_hit_rate: float | None
-    legacy_loads: int
-    days: list[DayOut]
-    by_usage_value: dict[str, CountsOut]
-    refusals: dict[str, int]
-
-    @classmethod
-    def of(cls, usage: DashboardUsage) -> DashboardUsageOut:
-        return cls.model_validate(
-            {
-                "id": usage.id,
-                "slug": usage.slug,
-                "new_tokens": usage.new_tokens,
-                "loads": usage.loads,
-                "cache_hit_rate": usage.cache_hit_rate,
-                "legacy_loads": usage.legacy_loads,
-                "days": [DayOut.model_validate(day) for day in usage.days],
-                "by_usage_value": {
-                    value: {"new_tokens": new, "loads": loads}
-                    for value, (new, loads) in sorted(usage.by_usage_value.items())
-                },
-                "refusals": usage.refusals,
-            }
-        )
-
-
-class UsageOut(Out):
-    dashboards: list[DashboardUsageOut]
-
-
-class ExplainIn(Body):
-    token: Annotated[str, Field(max_length=16_384)]
-
-
-class CheckOut(Out):
-    name: str
-    ok: bool | None = Field(description="true passed, false failed, null not checked or info.")
-    detail: str
-
-
-class ExplainOut(Out):
-    valid: bool
-    checks: list[CheckOut]
-
-    @classmethod
-    def of(cls, checks: list[Check]) -> ExplainOut:
-        return cls(
-            valid=not any(check.ok is False for check in checks),
-            checks=[CheckOut.model_validate(check) for check in checks],
-        )
-
-
-class AuditEventOut(Out):
-    id: int
-    actor: str
-    action: str
-    detail: dict[str, Any]
-    created_at: dt.datetime
-
-
-class AuditOut(Out):
-    events: list[AuditEventOut]
-    next_before: int | None = Field(description="Pass as ?before= for older events.")
-
-
-# Members and API keys
-
-
-class MemberOut(Out):
-    user_id: int
-    email: str
-    role: Role
-
-
-class MemberIn(Body):
-    email: Email
-    password: NewPassword = Field(description="The first password (kept if the user exists).")
-    role: Role
-
-
-class RoleIn(Body):
-    role: Role
-
-
-class ApiKeyIn(Body):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    role: Role
-
-
-class ApiKeyOut(Out):
-    id: int
-    name: str
-    role: Role
-    prefix: str = Field(description="The key's first characters, to recognize it.")
-    created_by: str
-    created_at: dt.datetime
-    last_used_at: dt.datetime | None
-    revoked_at: dt.datetime | None
-
-
-class NewApiKeyOut(ApiKeyOut):
-    key: str = Field(description="Shown this once: only its hash is kept.")

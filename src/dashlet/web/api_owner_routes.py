@@ -18,14 +18,13 @@ from dashlet.store.audit import list_events, record_event
 from dashlet.store.dashboards import list_dashboards
 from dashlet.store.usage import usage_report
 from dashlet.web.api_errors import invalid_input
-from dashlet.web.api_models import (
+from dashlet.web.api_models import EmbeddingIn, OrganizationOut
+from dashlet.web.api_owner_models import (
     AuditEventOut,
     AuditOut,
     DashboardUsageOut,
-    EmbeddingIn,
     ExplainIn,
     ExplainOut,
-    OrganizationOut,
     RevocationIn,
     RevocationOut,
     RotateIn,
