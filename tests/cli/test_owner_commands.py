@@ -5,7 +5,11 @@ from pathlib import Path
 import jwt
 import pytest
 
+from dashlet.config import Settings
+from dashlet.store.audit import list_events
+from dashlet.store.database import open_database
 from tests.cli.conftest import RunDashlet
+from tests.conftest import TEST_SECRET_KEY
 from tests.web.conftest import write_workspace
 
 
@@ -99,3 +103,22 @@ def test_org_set_refuses_a_bad_origin(acme: RunDashlet) -> None:
 def test_token_explain_shows_claims_as_text_not_markup(acme: RunDashlet) -> None:
     result = acme("token", "explain", token_for(acme, jti="[red]boom[/red]"), "--org", "acme")
     assert "[red]boom[/red]" in result.stdout
+
+
+def test_owner_commands_are_written_to_the_audit_log(acme: RunDashlet, tmp_path: Path) -> None:
+    acme("secret", "show", "--org", "acme")
+    acme("secret", "rotate", "--org", "acme", "--grace", "1h")
+    acme("secret", "reset", "--org", "acme")
+    acme("revoke", "jti", "j-1", "--org", "acme")
+    acme("embed", "disable", "--org", "acme", "--dashboard", "sales")
+    settings = Settings.from_env({}, data_dir=tmp_path / "cli-data", secret_key=TEST_SECRET_KEY)
+    db = open_database(settings)
+    actions = [(e.actor, e.action) for e in reversed(list_events(db, "acme"))]
+    db.dispose()
+    assert actions[-5:] == [
+        ("cli", "secret.revealed"),
+        ("cli", "secret.rotated"),
+        ("cli", "secret.reset"),
+        ("cli", "revocation.added"),
+        ("cli", "embed.changed"),
+    ]

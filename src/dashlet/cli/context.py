@@ -14,6 +14,7 @@ import click
 from dashlet.config import Settings
 from dashlet.errors import DashletError, VariableError
 from dashlet.query.values import convert_value
+from dashlet.store.audit import record_event
 from dashlet.store.database import Database, open_database
 from dashlet.store.definitions import DashboardDef
 
@@ -95,6 +96,14 @@ def variable_values(
 
 def database(settings: Settings) -> Database:
     return open_database(settings)
+
+
+CLI_ACTOR = "cli"  # audit events made from the command line
+
+
+def audit(db: Database, org_slug: str, action: str, detail: dict[str, Any] | None = None) -> None:
+    """Record what an owner did from the command line in the organization's audit log."""
+    record_event(db, org_slug, CLI_ACTOR, action, detail)
 
 
 def print_json(value: Any) -> None:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from dashlet.auth.passwords import hash_password
-from dashlet.cli.context import dashlet_command, database, print_json
+from dashlet.cli.context import audit, dashlet_command, database, print_json
 from dashlet.config import Settings
 from dashlet.store import organizations, users
 from dashlet.store.database import create_metadata_engine, upgrade
@@ -76,8 +76,10 @@ def org_set(
     org = organizations.get_organization(db, slug)
     if legacy is not None:
         org = organizations.set_legacy_enabled(db, slug, legacy)
+        audit(db, slug, "embedding.changed", {"legacy_enabled": legacy})
     if frame_ancestors or any_frame_ancestor:
         org = organizations.set_frame_ancestors(db, slug, list(frame_ancestors))
+        audit(db, slug, "embedding.changed", {"frame_ancestors": list(org.frame_ancestors)})
     print_json(org_json(org))
 
 
@@ -88,7 +90,9 @@ def org_set(
 def user_create(settings: Settings, email: str, org_slug: str, role: str) -> None:
     """Create user EMAIL (password read from standard input) with ROLE in an organization."""
     password = sys.stdin.readline().rstrip("\r\n")
-    member = users.add_member(database(settings), email, hash_password(password), org_slug, role)
+    db = database(settings)
+    member = users.add_member(db, email, hash_password(password), org_slug, role)
+    audit(db, org_slug, "member.added", {"email": member.email, "role": member.role})
     click.echo(f"{member.email} is {member.role} of {member.organization!r}.")
 
 
@@ -96,14 +100,19 @@ def user_create(settings: Settings, email: str, org_slug: str, role: str) -> Non
 @click.option("--org", "org_slug", required=True, help="Organization slug.")
 def secret_show(settings: Settings, org_slug: str) -> None:
     """Print the embed secret alone on standard output."""
-    click.echo(organizations.reveal_secret(database(settings), org_slug))
+    db = database(settings)
+    secret = organizations.reveal_secret(db, org_slug)
+    audit(db, org_slug, "secret.revealed")
+    click.echo(secret)
 
 
 @dashlet_command(secret_group, "reset")
 @click.option("--org", "org_slug", required=True, help="Organization slug.")
 def secret_reset(settings: Settings, org_slug: str) -> None:
     """Make a new embed secret; every token signed with the old one fails at once."""
-    organizations.reset_secret(database(settings), org_slug)
+    db = database(settings)
+    organizations.reset_secret(db, org_slug)
+    audit(db, org_slug, "secret.reset")
     click.echo(f"The embed secret of {org_slug!r} was reset; every existing embed URL now fails.")
 
 

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from dashlet.cli.context import (
+    audit,
     dashlet_command,
     data_dir_option,
     database,
@@ -25,6 +26,7 @@ from dashlet.embed.tokens import TokenKeys, token_digest
 from dashlet.errors import ConfigError
 from dashlet.store import organizations, revocations
 from dashlet.store.dashboards import list_dashboards
+from dashlet.store.database import Database
 from dashlet.store.usage import DashboardUsage, usage_report
 from dashlet.web.api_owner_models import DashboardUsageOut
 
@@ -62,14 +64,17 @@ def parse_moment(text: str) -> dt.datetime:
 def secret_rotate(settings: Settings, org_slug: str, grace: str) -> None:
     """Make a new secret; the old one keeps working for the grace window (at most 24h)."""
     window = parse_duration(grace)
-    organizations.rotate_secret(database(settings), org_slug, window)
+    db = database(settings)
+    organizations.rotate_secret(db, org_slug, window)
+    audit(db, org_slug, "secret.rotated", {"grace_seconds": int(window.total_seconds())})
     click.echo(
         f"The embed secret of {org_slug!r} was rotated; tokens signed with the previous secret "
         f"work until {(dt.datetime.now(dt.UTC) + window).isoformat(timespec='seconds')}."
     )
 
 
-def _added(rule: revocations.RevocationInfo) -> None:
+def _added(db: Database, org_slug: str, rule: revocations.RevocationInfo) -> None:
+    audit(db, org_slug, "revocation.added", {"id": rule.id, "kind": rule.kind})
     click.echo(f"Added revocation rule {rule.id} ({rule.kind}); it applies at once.")
 
 
@@ -78,10 +83,11 @@ def _added(rule: revocations.RevocationInfo) -> None:
 @click.option("--org", "org_slug", required=True, help="Organization slug.")
 def revoke_token(settings: Settings, token: str, org_slug: str) -> None:
     """Revoke one token (stored as its digest, never as the token)."""
+    db = database(settings)
     _added(
-        revocations.add_revocation(
-            database(settings), org_slug, "token", token_digest=token_digest(token)
-        )
+        db,
+        org_slug,
+        revocations.add_revocation(db, org_slug, "token", token_digest=token_digest(token)),
     )
 
 
@@ -90,7 +96,8 @@ def revoke_token(settings: Settings, token: str, org_slug: str) -> None:
 @click.option("--org", "org_slug", required=True, help="Organization slug.")
 def revoke_jti(settings: Settings, jti: str, org_slug: str) -> None:
     """Revoke every token carrying this ``jti`` claim."""
-    _added(revocations.add_revocation(database(settings), org_slug, "jti", jti=jti))
+    db = database(settings)
+    _added(db, org_slug, revocations.add_revocation(db, org_slug, "jti", jti=jti))
 
 
 @dashlet_command(revoke_group, "before")
@@ -99,14 +106,15 @@ def revoke_jti(settings: Settings, jti: str, org_slug: str) -> None:
 @click.option("--time", "moment", default="now", show_default=True, help="'now' or ISO 8601.")
 def revoke_before(settings: Settings, org_slug: str, dashboard_slug: str, moment: str) -> None:
     """Revoke a dashboard's tokens issued before a time."""
+    db = database(settings)
     rule = revocations.add_revocation(
-        database(settings),
+        db,
         org_slug,
         "issued_before",
         dashboard_slug=dashboard_slug,
         issued_before=parse_moment(moment),
     )
-    _added(rule)
+    _added(db, org_slug, rule)
 
 
 @dashlet_command(revoke_group, "env")
@@ -120,15 +128,16 @@ def revoke_env(
     name, equals, value = assignment.partition("=")
     if not equals or not name:
         raise ConfigError("Give the env value as NAME=VALUE.")
+    db = database(settings)
     rule = revocations.add_revocation(
-        database(settings),
+        db,
         org_slug,
         "env",
         dashboard_slug=dashboard_slug,
         env_name=name,
         env_value=value,
     )
-    _added(rule)
+    _added(db, org_slug, rule)
 
 
 @dashlet_command(revoke_group, "list")
@@ -162,7 +171,9 @@ def revoke_list(settings: Settings, org_slug: str, as_json: bool) -> None:
 @click.option("--org", "org_slug", required=True, help="Organization slug.")
 def revoke_remove(settings: Settings, rule_id: int, org_slug: str) -> None:
     """Remove a revocation rule."""
-    revocations.remove_revocation(database(settings), org_slug, rule_id)
+    db = database(settings)
+    revocations.remove_revocation(db, org_slug, rule_id)
+    audit(db, org_slug, "revocation.removed", {"id": rule_id})
     click.echo(f"Removed revocation rule {rule_id}.")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from dashlet.cli.context import (
+    audit,
     dashlet_command,
     data_dir_option,
     database,
@@ -36,7 +37,8 @@ embed_group = click.Group("embed", help="Turn embedding on or off for one dashbo
 def apply_command(settings: Settings, folder: Path, org_slug: str) -> None:
     """Check FOLDER (sources.yaml, dashboards/*.yaml), then create or update it all at once."""
     try:
-        report = apply_folder(database(settings), folder, org_slug)
+        db = database(settings)
+        report = apply_folder(db, folder, org_slug)
     except SpecError as error:
         for problem in error.problems:
             where = os.path.join(folder, problem.file)
@@ -44,6 +46,8 @@ def apply_command(settings: Settings, folder: Path, org_slug: str) -> None:
         count = len(error.problems)
         fail(f"{count} problem{'s' if count != 1 else ''} found; nothing was applied.")
         return
+    if report.changed:
+        audit(db, org_slug, "dashboards.applied", {"summary": report.summary()})
     click.echo(f"Applied {folder} to organization {org_slug!r}:")
     for line in report.summary():
         click.echo(f"  {line}")
@@ -84,31 +88,21 @@ def embed_enable(
 ) -> None:
     """Turn embedding on, unless a chart would show every tenant's rows (fail-closed)."""
     db = database(settings)
-    dashboard = get_dashboard(db, org_slug, dashboard_slug)
-    wanted = dataclasses.replace(
-        dashboard,
-        embed=dataclasses.replace(
-            dashboard.embed, enabled=True, allow_viewer_variables=allow_viewer_variables
-        ),
-    )
     try:
-        report = require_fail_closed(wanted)
-    except SpecError as error:
-        reasons = " ".join(problem.message for problem in error.problems)
-        fail(f"Embedding stays off for {dashboard_slug!r}: {reasons}")
-        return
-    try:
-        set_embed_settings(
+        saved = set_embed_settings(
             db,
             org_slug,
             dashboard_slug,
             enabled=True,
             allow_viewer_variables=allow_viewer_variables,
-            check=require_fail_closed,  # again, inside the write: no apply can slip in between
+            check=require_fail_closed,  # inside the write: no apply can slip in between
         )
     except SpecError as error:
-        fail(f"Embedding stays off for {dashboard_slug!r}: {error.message}")
+        reasons = " ".join(problem.message for problem in error.problems)
+        fail(f"Embedding stays off for {dashboard_slug!r}: {reasons}")
         return
+    audit(db, org_slug, "embed.changed", {"dashboard": dashboard_slug, "enabled": True})
+    report = require_fail_closed(saved)
     viewers = "viewers may set" if allow_viewer_variables else "viewers cannot change"
     click.echo(f"Embedding is on for {dashboard_slug!r} ({viewers} its variables).")
     for line in _tenancy_lines(report):
@@ -129,6 +123,7 @@ def embed_disable(settings: Settings, org_slug: str, dashboard_slug: str) -> Non
         enabled=False,
         allow_viewer_variables=dashboard.embed.allow_viewer_variables,
     )
+    audit(db, org_slug, "embed.changed", {"dashboard": dashboard_slug, "enabled": False})
     click.echo(f"Embedding is off for {dashboard_slug!r}.")
 
 

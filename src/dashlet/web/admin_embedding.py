@@ -26,6 +26,7 @@ from dashlet.web.embed_routes import services
 
 MAX_GRACE_MINUTES = 24 * 60
 CONFIRM_RESET = "reset"
+SUGGESTED_ORIGINS = "https://app.example.com https://*.example.com"
 
 
 def _url(me: Member) -> str:
@@ -43,17 +44,12 @@ def _render(request: Request, me: Member, **extra: Any) -> Response:
         "rules": revocations.list_revocations(db, me.org),
         "dashboards": list_dashboards(db, me.org),
         "legacy_loads": [(u.slug, u.legacy_loads) for u in usage_report(db, me.org) if u.legacy_loads],
-        "suggested_origins": f"https://app.example.com {guards_origin(request)}",
+        "suggested_origins": SUGGESTED_ORIGINS,
         "secret": None,
         "checks": None,
         **extra,
     }
     return page(request, "embedding.html", context)
-
-
-def guards_origin(request: Request) -> str:
-    """This server's own origin, as ``'self'`` names it in an allow-list suggestion."""
-    return "'self'"
 
 
 @admin_view
@@ -124,9 +120,9 @@ def _rule_fields(form: Mapping[str, str]) -> dict[str, Any]:
     return {
         "dashboard_slug": form.get("dashboard") or None,
         "token_digest": token_digest(token) if kind == "token" and token else None,
-        "jti": form.get("jti", "").strip() or None if kind == "jti" else None,
+        "jti": (form.get("jti", "").strip() or None) if kind == "jti" else None,
         "issued_before": issued_before if kind == "issued_before" else None,
-        "env_name": form.get("env_name", "").strip() or None if kind == "env" else None,
+        "env_name": (form.get("env_name", "").strip() or None) if kind == "env" else None,
         "env_value": _scalar(form.get("env_value", "").strip()) if kind == "env" else None,
     }
 
