@@ -14,11 +14,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import cache_hit, coalescing, cold_dashboard, memory, web_routes
+from bench import cache_hit, coalescing, cold_dashboard, memory, page_load, web_routes
 from bench.demo import build_demo
 from bench.measure import Measurement, machine
 
-BENCHMARKS = (cold_dashboard, cache_hit, coalescing, memory, web_routes)
+BENCHMARKS = (cold_dashboard, cache_hit, coalescing, memory, web_routes, page_load)
 
 
 def table(measurements: list[Measurement]) -> Table:

@@ -1,5 +1,6 @@
 """The baseline of the web benchmarks: a bare Starlette route that verifies the same HS256
-token with PyJWT and returns the same precomputed bytes (read from BENCH_BASELINE_DIR)."""
+token with PyJWT and returns the same precomputed bytes (read from BENCH_BASELINE_DIR), and a
+plain static HTML page for the page-load benchmark."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def create_app() -> Starlette:
     secret = (FOLDER / "secret").read_bytes()
     chart = (FOLDER / "chart.json").read_bytes()
     page = (FOLDER / "page.html").read_bytes()
+    static_page = FOLDER / "static.html"  # written by the page-load benchmark, when it runs
 
     def verified(request: Request) -> bool:
         header = request.headers.get("authorization", "")
@@ -43,8 +45,12 @@ def create_app() -> Starlette:
             return Response(b"refused", 403, media_type="text/html")
         return Response(page, media_type="text/html")
 
+    async def static(request: Request) -> Response:
+        return Response(static_page.read_bytes(), media_type="text/html")
+
     return Starlette(
         routes=[
+            Route("/static.html", static),
             Route("/d/{org}/{dashboard}/charts/{chart}.json", chart_data),
             Route("/d/{org}/{dashboard}", embed_page),
         ]

@@ -205,12 +205,35 @@ async def first_time_viewers(demo: Demo, secret: str) -> Measurement:
     )
 
 
+def baseline_command() -> list[str]:
+    """The baseline app under the same server settings as ``dashlet serve --workers 2``."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.baseline_app:create_app",
+        "--factory",
+        "--workers",
+        str(WORKERS),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+    ]
+
+
+def demo_secret(demo: Demo) -> str:
+    db = open_database(demo.settings)
+    try:
+        return reveal_secret(db, "demo")
+    finally:
+        db.dispose()
+
+
 def run(demo: Demo, repeats: int) -> list[Measurement]:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: run scripts/install-system-deps")
-    db = open_database(demo.settings)
-    secret = reveal_secret(db, "demo")
-    db.dispose()
+    secret = demo_secret(demo)
     viewers = asyncio.run(first_time_viewers(demo, secret))
     token = sign_embed_token(
         demo.dashboard.organization_id, demo.dashboard.id, secret, env={"TENANT": 3}, ttl=3600
@@ -233,19 +256,6 @@ def run(demo: Demo, repeats: int) -> list[Measurement]:
             f"{ours}/d/demo/{demo.dashboard.slug}?embed_token={token}", timeout=60
         ).content
         prepare_baseline(Path(folder), secret, chart_body, page_body)
-        baseline_args = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.baseline_app:create_app",
-            "--factory",
-            "--workers",
-            str(WORKERS),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-        ]
-        with server(baseline_args, {"BENCH_BASELINE_DIR": folder}) as theirs:
+        with server(baseline_command(), {"BENCH_BASELINE_DIR": folder}) as theirs:
             measurements = compare(demo, ours, theirs, token)
     return [*measurements, viewers]

@@ -47,8 +47,8 @@ async def dashboard_page(request: Request) -> Response:
         token = sign_embed_token(
             dashboard.organization_id, dashboard.id, secret, env, NATIVE_TOKEN_TTL
         )
-        frame_url = embed_page_url("", me.org, dashboard.slug) + "?" + urlencode(
-            {"embed_token": token}
+        frame_url = (
+            embed_page_url("", me.org, dashboard.slug) + "?" + urlencode({"embed_token": token})
         )
     context = {
         "me": me,

@@ -28,12 +28,13 @@ from dashlet.web.embed_routes import services
 PREVIEW_TTL = 10 * 60
 
 
-def _signed_url(request: Request, me: Member, dashboard: DashboardDef, env: Mapping[str, JsonValue]) -> str:
-    found = services(request)
-    secret = found.directory.organization(me.org).current_secret.decode()
+def _signed_path(
+    request: Request, me: Member, dashboard: DashboardDef, env: Mapping[str, JsonValue]
+) -> str:
+    """The embed page's path and a fresh token's query (the base URL is the host's choice)."""
+    secret = services(request).directory.organization(me.org).current_secret.decode()
     token = sign_embed_token(dashboard.organization_id, dashboard.id, secret, env, PREVIEW_TTL)
-    page_url = embed_page_url(found.settings.base_url, me.org, dashboard.slug)
-    return f"{page_url}?embed_token={token}"
+    return f"{embed_page_url('', me.org, dashboard.slug)}?embed_token={token}"
 
 
 def _render(
@@ -52,7 +53,7 @@ def _render(
         problem = error.message
     # The meter measures what the host would sign: typed values, else the snippet's examples.
     measured = {entry.name: entry.value for entry in env_entries(dashboard)} | env
-    url = _signed_url(request, me, dashboard, measured)
+    path = _signed_path(request, me, dashboard, measured)
     snippets = {
         language: render_snippet(
             language, base_url=settings.base_url, org_slug=me.org, dashboard=dashboard, env=env
@@ -66,9 +67,13 @@ def _render(
         "report": tenancy_report(dashboard),
         "typed": typed_text(fields),
         "problem": problem,
-        "url_length": len(url),
+        "url_length": len(settings.base_url.rstrip("/")) + len(path),
         "url_limit": URL_LENGTH_LIMIT,
-        "preview_url": url if preview and problem is None and dashboard.embed.enabled else None,
+        "preview_url": (
+            _signed_path(request, me, dashboard, env)
+            if preview and problem is None and dashboard.embed.enabled
+            else None
+        ),
     }
     return page(request, "embed_panel.html", context)
 

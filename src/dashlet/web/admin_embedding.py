@@ -43,7 +43,9 @@ def _render(request: Request, me: Member, **extra: Any) -> Response:
         "previous_until": previous_until,
         "rules": revocations.list_revocations(db, me.org),
         "dashboards": list_dashboards(db, me.org),
-        "legacy_loads": [(u.slug, u.legacy_loads) for u in usage_report(db, me.org) if u.legacy_loads],
+        "legacy_loads": [
+            (u.slug, u.legacy_loads) for u in usage_report(db, me.org) if u.legacy_loads
+        ],
         "suggested_origins": SUGGESTED_ORIGINS,
         "secret": None,
         "checks": None,
@@ -72,7 +74,8 @@ async def reset_secret(request: Request) -> Response:
     me = member(request, Action.MANAGE_SECRET, form)
     if form.get("confirm") != CONFIRM_RESET:
         raise DashletError(
-            f"Type {CONFIRM_RESET!r} to confirm: every embed breaks at once.", code="invalid_request"
+            f"Type {CONFIRM_RESET!r} to confirm: every embed breaks at once.",
+            code="invalid_request",
         )
     db = services(request).db
     organizations.reset_secret(db, me.org)
@@ -96,7 +99,9 @@ async def rotate_secret(request: Request) -> Response:
 
 def _whole_number(raw: str, field: str, most: int) -> int:
     if not raw.strip().isdigit() or int(raw) > most:
-        raise DashletError(f"{field} must be a whole number from 0 to {most}.", code="invalid_request")
+        raise DashletError(
+            f"{field} must be a whole number from 0 to {most}.", code="invalid_request"
+        )
     return int(raw)
 
 
@@ -116,7 +121,9 @@ def _rule_fields(form: Mapping[str, str]) -> dict[str, Any]:
     try:
         issued_before = dt.datetime.fromisoformat(before).replace(tzinfo=dt.UTC) if before else None
     except ValueError as error:
-        raise DashletError("issued_before must be a date and time.", code="invalid_request") from error
+        raise DashletError(
+            "issued_before must be a date and time.", code="invalid_request"
+        ) from error
     return {
         "dashboard_slug": form.get("dashboard") or None,
         "token_digest": token_digest(token) if kind == "token" and token else None,

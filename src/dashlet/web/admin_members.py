@@ -59,7 +59,9 @@ async def change_role(request: Request) -> Response:
     form = await form_fields(request)
     me = member(request, Action.MANAGE_MEMBERS, form)
     db = services(request).db
-    stored.change_role(db, me.org, _user_id(request), form.get("role", ""), actor=me.principal.actor)
+    stored.change_role(
+        db, me.org, _user_id(request), form.get("role", ""), actor=me.principal.actor
+    )
     return redirect(_url(me.org), "member_changed")
 
 

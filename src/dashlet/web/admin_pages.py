@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from dashlet.auth.csrf import CSRF_FORM_FIELD
-from dashlet.auth.principals import Principal
+from dashlet.auth.principals import Principal, member_principal
 from dashlet.auth.roles import Action, allows
 from dashlet.auth.sessions import SignedIn
 from dashlet.errors import ConfigError, DashletError
@@ -73,27 +73,37 @@ async def form_fields(request: Request) -> dict[str, str]:
 def member(request: Request, action: Action, form: Form | None = None) -> Member:
     """The signed-in member of the URL's organization, allowed ``action`` (CSRF-checked on POST)."""
     csrf = form.get(CSRF_FORM_FIELD, "") if form is not None else None
-    principal = guards.caller(request, request.path_params["org"], csrf=csrf).require(action)
-    signed_in = guards.signed_in_user(request)
-    return Member(signed_in, principal, organizations_of(services(request).db, signed_in.user_id))
+    db = services(request).db
+    signed_in = guards.signed_in_user(request, csrf=csrf)
+    principal = member_principal(db, signed_in, request.path_params["org"]).require(action)
+    return Member(signed_in, principal, organizations_of(db, signed_in.user_id))
+
+
+def admin_headers() -> dict[str, str]:
+    """``app_html_headers``, but same-origin referrers: under ``no-referrer`` a browser sends
+    ``Origin: null`` with a form POST, which the same-site check must refuse."""
+    return {**app_html_headers(), "Referrer-Policy": "same-origin"}
 
 
 def page(
     request: Request, template: str, context: Mapping[str, Any], status: int = 200
 ) -> Response:
     """A rendered admin page with the never-framed headers."""
-    body = render(f"admin/{template}", {
-        "notice": request.query_params.get("notice"),
-        "notices": NOTICES,
-        **context,
-    })
-    return Response(body, status, headers=app_html_headers(), media_type="text/html")
+    body = render(
+        f"admin/{template}",
+        {
+            "notice": request.query_params.get("notice"),
+            "notices": NOTICES,
+            **context,
+        },
+    )
+    return Response(body, status, headers=admin_headers(), media_type="text/html")
 
 
 def redirect(url: str, notice: str | None = None) -> Response:
     """See-other after a POST (``notice`` names a sentence the next page shows)."""
     target = f"{url}?{urlencode({'notice': notice})}" if notice else url
-    return RedirectResponse(target, 303, headers=app_html_headers())
+    return RedirectResponse(target, 303, headers=admin_headers())
 
 
 def refusal(request: Request, error: DashletError) -> Response:
@@ -106,7 +116,7 @@ def refusal(request: Request, error: DashletError) -> Response:
 
 def redirect_to_login(request: Request) -> Response:
     target = "/login?" + urlencode({"next": request.url.path})
-    return RedirectResponse(target, 303, headers=app_html_headers())
+    return RedirectResponse(target, 303, headers=admin_headers())
 
 
 def admin_view(handler: Handler) -> Handler:

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from dashlet._version import __version__
 from dashlet.config import Settings
+from dashlet.web.admin_routes import admin_routes
 from dashlet.web.api_routes import api_routes
 from dashlet.web.assets import asset_routes
 from dashlet.web.demo_routes import demo_routes
@@ -47,6 +48,7 @@ def routes(*, demo: bool) -> list[BaseRoute]:
         Route("/healthz", healthz, methods=["GET"]),
         *embed_routes(),
         *api_routes(),
+        *admin_routes(),
         *asset_routes(),
     ]
     if demo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from typing import Any
 
@@ -12,7 +13,7 @@ from starlette.responses import Response
 
 from dashlet.embed.access import EmbedGrant
 from dashlet.query.sql import parse_sql
-from dashlet.store.definitions import ChartDef, VariableDef
+from dashlet.store.definitions import ChartDef, DashboardDef, VariableDef
 from dashlet.web.assets import load_manifest
 from dashlet.web.headers import embed_html_headers
 from dashlet.web.templating import render
@@ -87,6 +88,26 @@ def script_safe_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+class _Version:
+    """A dashboard as a cache key: equal when its id and version are, whatever its content."""
+
+    def __init__(self, dashboard: DashboardDef) -> None:
+        self.dashboard = dashboard
+        self.key = (dashboard.id, dashboard.version)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Version) and other.key == self.key
+
+
+@functools.lru_cache(maxsize=512)
+def _grid(version: _Version) -> str:
+    # The chart cards change only with the dashboard's version: rendered once, not per load.
+    return render("embed_grid.html", {"charts": version.dashboard.charts})
+
+
 def render_embed_page(request: Request, grant: EmbedGrant, token: str) -> Response:
     theme = request.query_params.get("theme", "light")
     nonce = secrets.token_urlsafe(16)
@@ -96,6 +117,7 @@ def render_embed_page(request: Request, grant: EmbedGrant, token: str) -> Respon
         "embed_page.html",
         {
             "dashboard": grant.dashboard,
+            "grid": _grid(_Version(grant.dashboard)),
             "show_title": request.query_params.get("title", "true").lower() != "false",
             "theme": theme if theme in THEMES else "light",
             "theme_variables": dict(grant.dashboard.theme),

@@ -1,0 +1,56 @@
+"""The admin web app's routes: sign-in, dashboards, embed settings, embedding, usage, members,
+audit. Each page module checks the role the route needs (``admin_pages.member``)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from dashlet.web import (
+    admin_account,
+    admin_audit,
+    admin_dashboards,
+    admin_embed_panel,
+    admin_embedding,
+    admin_members,
+    admin_usage,
+)
+
+GET, POST = ["GET"], ["POST"]
+ORG = "/o/{org}"
+EMBEDDING = ORG + "/embedding"
+DASHBOARD = ORG + "/dashboards/{slug}"
+
+
+def admin_routes() -> list[BaseRoute]:
+    return [
+        Route("/", admin_account.home, methods=GET),
+        Route("/switch", admin_account.switch_organization, methods=GET),
+        Route("/login", admin_account.login_page, methods=GET),
+        Route("/login", admin_account.login, methods=POST),
+        Route("/logout", admin_account.logout, methods=POST),
+        Route("/account/password", admin_account.password_page, methods=GET),
+        Route("/account/password", admin_account.change_password, methods=POST),
+        Route(ORG + "/dashboards", admin_dashboards.dashboards_page, methods=GET),
+        Route(DASHBOARD, admin_dashboards.dashboard_page, methods=GET),
+        Route(DASHBOARD + "/embed", admin_embed_panel.embed_panel, methods=GET),
+        Route(DASHBOARD + "/embed", admin_embed_panel.save_embed_settings, methods=POST),
+        Route(DASHBOARD + "/embed/preview", admin_embed_panel.preview, methods=POST),
+        Route(EMBEDDING, admin_embedding.embedding_page, methods=GET),
+        Route(EMBEDDING + "/secret/reveal", admin_embedding.reveal_secret, methods=POST),
+        Route(EMBEDDING + "/secret/reset", admin_embedding.reset_secret, methods=POST),
+        Route(EMBEDDING + "/secret/rotate", admin_embedding.rotate_secret, methods=POST),
+        Route(EMBEDDING + "/settings", admin_embedding.change_embedding, methods=POST),
+        Route(EMBEDDING + "/revocations", admin_embedding.add_revocation, methods=POST),
+        Route(
+            EMBEDDING + "/revocations/{rule_id:int}/remove",
+            admin_embedding.remove_revocation,
+            methods=POST,
+        ),
+        Route(EMBEDDING + "/explain", admin_embedding.explain, methods=POST),
+        Route(ORG + "/usage", admin_usage.usage_page, methods=GET),
+        Route(ORG + "/members", admin_members.members_page, methods=GET),
+        Route(ORG + "/members", admin_members.invite, methods=POST),
+        Route(ORG + "/members/{user_id:int}/role", admin_members.change_role, methods=POST),
+        Route(ORG + "/members/{user_id:int}/remove", admin_members.remove, methods=POST),
+        Route(ORG + "/audit", admin_audit.audit_page, methods=GET),
+    ]
