@@ -16,17 +16,8 @@ from dashlet.store.definitions import VariableDef
 
 def variable_def(variable: VariableSpec) -> VariableDef:
     """The read model of a declared variable (default and choices as written in the file)."""
-    return VariableDef(
-        name=variable.name,
-        type=variable.type,
-        hidden=variable.hidden,
-        required=variable.required,
-        multi=variable.multi,
-        default=variable.default,
-        label=variable.label,
-        choices=None if variable.choices is None else tuple(variable.choices),
-        choices_sql=None if variable.choices_sql is None else variable.choices_sql.rstrip(),
-    )
+    choices_sql = None if variable.choices_sql is None else variable.choices_sql.rstrip()
+    return dataclasses.replace(VariableDef.of(variable), choices_sql=choices_sql)
 
 
 def check_variable(

@@ -16,7 +16,7 @@ from dashlet.store.definitions import (
     SourceDef,
     VariableDef,
 )
-from dashlet.store.models import Chart, Dashboard, DataSource, Organization, Variable, utcnow
+from dashlet.store.models import Chart, Dashboard, DataSource, Organization, utcnow
 from dashlet.store.organizations import find_organization
 
 
@@ -30,20 +30,6 @@ def source_def(db: Database, source: DataSource) -> SourceDef:
         statement_timeout=source.statement_timeout,
         row_limit=source.row_limit,
         version=source.version,
-    )
-
-
-def variable_def(variable: Variable) -> VariableDef:
-    return VariableDef(
-        name=variable.name,
-        type=variable.type,
-        hidden=variable.hidden,
-        required=variable.required,
-        multi=variable.multi,
-        default=variable.default,
-        label=variable.label,
-        choices=None if variable.choices is None else tuple(variable.choices),
-        choices_sql=variable.choices_sql,
     )
 
 
@@ -78,7 +64,7 @@ def dashboard_def(db: Database, session: Session, dashboard: Dashboard) -> Dashb
             allow_viewer_variables=dashboard.allow_viewer_variables,
             allow_csv=dashboard.allow_csv,
         ),
-        variables=tuple(variable_def(v) for v in dashboard.variables),
+        variables=tuple(VariableDef.of(v) for v in dashboard.variables),
         charts=tuple(chart_def(c) for c in dashboard.charts),
         version=dashboard.version,
     )

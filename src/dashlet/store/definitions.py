@@ -5,9 +5,9 @@ They carry no session, so they can be cached per process and handed between thre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from dashlet.errors import NotFound
 
@@ -34,6 +34,37 @@ class SourceDef:
         return f"{self.id}:{self.version}"
 
 
+class VariableFields(Protocol):
+    """Anything that declares a variable: a YAML variable or a stored one."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def hidden(self) -> bool: ...
+
+    @property
+    def required(self) -> bool: ...
+
+    @property
+    def multi(self) -> bool: ...
+
+    @property
+    def default(self) -> Any: ...
+
+    @property
+    def label(self) -> str | None: ...
+
+    @property
+    def choices(self) -> Sequence[Any] | None: ...
+
+    @property
+    def choices_sql(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class VariableDef:
     name: str
@@ -45,6 +76,21 @@ class VariableDef:
     label: str | None = None
     choices: tuple[Any, ...] | None = None
     choices_sql: str | None = None
+
+    @classmethod
+    def of(cls, fields: VariableFields) -> VariableDef:
+        """The read model of a declared variable."""
+        return cls(
+            name=fields.name,
+            type=fields.type,
+            hidden=fields.hidden,
+            required=fields.required,
+            multi=fields.multi,
+            default=fields.default,
+            label=fields.label,
+            choices=None if fields.choices is None else tuple(fields.choices),
+            choices_sql=fields.choices_sql,
+        )
 
 
 @dataclass(frozen=True)
