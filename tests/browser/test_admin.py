@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -101,7 +101,7 @@ def test_a_viewer_or_editor_cannot_see_the_secret(tab: Tab, panel: Panel, role: 
 
 
 def test_the_python_snippet_copied_from_the_panel_prints_a_url_that_loads(
-    tab: Tab, panel: Panel, tmp_path: Path
+    tab: Tab, panel: Panel, tmp_path: Path, artifact: Callable[[str], Path]
 ) -> None:
     tab.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in(tab.page, panel, "owner")
@@ -109,6 +109,7 @@ def test_the_python_snippet_copied_from_the_panel_prints_a_url_that_loads(
     tab.page.get_by_role("tab", name="Python").click()
     tab.page.locator("[data-panel=python] button[data-copy]").click()
     code = tab.page.evaluate("navigator.clipboard.readText()")
+    tab.page.screenshot(path=artifact("admin-embed-panel"), full_page=True)
     (tmp_path / "embed.py").write_text(code)
     environ = {**os.environ, "DASHLET_EMBED_SECRET": panel.secret}
     printed = subprocess.run(
@@ -166,7 +167,7 @@ def test_usage_numbers_move_after_embeds_load(tab: Tab, panel: Panel) -> None:
 
 
 def test_an_owner_reveals_and_resets_the_secret_and_an_old_embed_then_fails(
-    tab: Tab, panel: Panel
+    tab: Tab, panel: Panel, artifact: Callable[[str], Path]
 ) -> None:
     page = tab.page
     sign_in(page, panel, "owner")
@@ -174,6 +175,7 @@ def test_an_owner_reveals_and_resets_the_secret_and_an_old_embed_then_fails(
     assert panel.secret not in page.content()
     page.get_by_role("button", name="Reveal").click()
     shown = page.locator("#secret-value").text_content()
+    page.screenshot(path=artifact("admin-embedding"), full_page=True)
     assert shown == panel.secret
     old_url = panel.embed_url(secret=shown)
     assert page.request.get(old_url).status == 200

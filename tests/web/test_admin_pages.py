@@ -10,7 +10,7 @@ import pytest
 from dashlet.store.audit import list_events
 from dashlet.store.members import list_members
 from dashlet.store.organizations import reveal_secret
-from tests.auth.members import PASSWORD
+from tests.auth.members import PASSWORD, member_factory
 from tests.web.api_world import ApiWorld, Caller
 from tests.web.conftest import EmbedWorld
 
@@ -272,3 +272,24 @@ async def test_a_password_change_keeps_this_browser_signed_in(api: ApiWorld) -> 
     changed = await api.client.post("/account/password", data=fields)
     assert changed.headers["location"] == "/account/password?notice=password_changed"
     assert (await api.client.get(f"{ORG}/dashboards")).status_code == 200
+
+
+async def test_the_switcher_lists_every_organization_of_a_member_of_several(
+    api: ApiWorld,
+) -> None:
+    owner = api.member("owner")
+    member_factory(api.db)(email=owner.email, role="viewer", org="other")
+    api.client.cookies.clear()
+    await api.client.post("/login", data={"email": owner.email, "password": PASSWORD})
+    text = (await api.client.get(f"{ORG}/dashboards")).text
+    assert 'action="/switch"' in text
+    assert (await api.client.get("/switch?org=other")).headers["location"] == "/o/other/dashboards"
+
+
+async def test_a_rotation_keeps_old_embeds_working_for_the_grace_window(api: ApiWorld) -> None:
+    owner = api.session_caller("owner")
+    old = api.world.sign()
+    rotated = await post(api, owner, f"{ORG}/embedding/secret/rotate", grace_minutes="30")
+    assert rotated.headers["location"] == f"{ORG}/embedding?notice=secret_rotated"
+    assert (await api.client.get(api.world.page_url(old))).status_code == 200
+    assert "keeps working until" in (await get(api, owner, f"{ORG}/embedding")).text

@@ -9,8 +9,9 @@ from dashlet.auth import accounts
 from dashlet.auth.csrf import CSRF_FORM_FIELD
 from dashlet.auth.login_limits import LoginLimits
 from dashlet.auth.sessions import end_session
-from dashlet.errors import AccessDenied, DashletError
+from dashlet.errors import AccessDenied, DashletError, NotFound
 from dashlet.store.members import organizations_of
+from dashlet.store.organizations import SLUG
 from dashlet.web import guards
 from dashlet.web.admin_pages import admin_view, form_fields, page, redirect
 from dashlet.web.embed_routes import services
@@ -38,7 +39,10 @@ async def home(request: Request) -> Response:
 async def switch_organization(request: Request) -> Response:
     """The header's switcher: go to the chosen organization's dashboards (membership checked there)."""
     guards.signed_in_user(request)
-    return redirect(f"/o/{request.query_params.get('org', '')}/dashboards")
+    slug = request.query_params.get("org", "")
+    if not SLUG.match(slug):
+        raise NotFound()
+    return redirect(f"/o/{slug}/dashboards")
 
 
 @admin_view

@@ -79,12 +79,6 @@ def member(request: Request, action: Action, form: Form | None = None) -> Member
     return Member(signed_in, principal, organizations_of(db, signed_in.user_id))
 
 
-def admin_headers() -> dict[str, str]:
-    """``app_html_headers``, but same-origin referrers: under ``no-referrer`` a browser sends
-    ``Origin: null`` with a form POST, which the same-site check must refuse."""
-    return {**app_html_headers(), "Referrer-Policy": "same-origin"}
-
-
 def page(
     request: Request, template: str, context: Mapping[str, Any], status: int = 200
 ) -> Response:
@@ -97,13 +91,13 @@ def page(
             **context,
         },
     )
-    return Response(body, status, headers=admin_headers(), media_type="text/html")
+    return Response(body, status, headers=app_html_headers(), media_type="text/html")
 
 
 def redirect(url: str, notice: str | None = None) -> Response:
     """See-other after a POST (``notice`` names a sentence the next page shows)."""
     target = f"{url}?{urlencode({'notice': notice})}" if notice else url
-    return RedirectResponse(target, 303, headers=admin_headers())
+    return RedirectResponse(target, 303, headers=app_html_headers())
 
 
 def refusal(request: Request, error: DashletError) -> Response:
@@ -116,7 +110,7 @@ def refusal(request: Request, error: DashletError) -> Response:
 
 def redirect_to_login(request: Request) -> Response:
     target = "/login?" + urlencode({"next": request.url.path})
-    return RedirectResponse(target, 303, headers=admin_headers())
+    return RedirectResponse(target, 303, headers=app_html_headers())
 
 
 def admin_view(handler: Handler) -> Handler:

@@ -41,13 +41,17 @@ def json_headers() -> dict[str, str]:
 
 
 def app_html_headers() -> dict[str, str]:
-    """Headers of pages that must never be framed (the demo host page, later the admin)."""
+    """Headers of pages that must never be framed (the admin, the demo host page).
+
+    Referrers go to this origin only: with ``no-referrer`` a browser sends ``Origin: null``
+    with a form POST, which the same-site check must refuse.
+    """
     return {
         "Content-Security-Policy": (
             "default-src 'self'; frame-src 'self'; img-src 'self' data:; object-src 'none'; "
             "base-uri 'none'; frame-ancestors 'none'"
         ),
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": "same-origin",
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
