@@ -26,7 +26,9 @@ REQUESTS_PER_CHECK = 24  # enough for both workers to answer several times
 
 
 class Live:
-    def __init__(self, base_url: str, environ: dict[str, str], organization: int, dashboard: int) -> None:
+    def __init__(
+        self, base_url: str, environ: dict[str, str], organization: int, dashboard: int
+    ) -> None:
         self.base_url = base_url
         self.environ = environ
         self.organization = organization
@@ -51,12 +53,16 @@ class Live:
             "env": {"TENANT": 1},
             **claims,
         }
-        return jwt.encode(payload, self.dashlet("secret", "show", "--org", "acme").encode(), "HS256")
+        return jwt.encode(
+            payload, self.dashlet("secret", "show", "--org", "acme").encode(), "HS256"
+        )
 
     def statuses(self, token: str) -> set[int]:
         with httpx.Client(base_url=self.base_url, timeout=10) as client:
             return {
-                client.get("/d/acme/sales/charts/total.json", headers={"Authorization": f"Bearer {token}"}).status_code
+                client.get(
+                    "/d/acme/sales/charts/total.json", headers={"Authorization": f"Bearer {token}"}
+                ).status_code
                 for _ in range(REQUESTS_PER_CHECK)
             }
 
