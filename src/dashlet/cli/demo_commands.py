@@ -29,7 +29,8 @@ def demo_command(settings: Settings, host: str, port: int, orders: int, no_serve
     describe(demo)
     if no_serve:
         return
-    click.echo(f"\nThe demo host application: http://{host}:{port}/demo (Ctrl+C stops).")
+    click.echo(f"\nThe demo host application: http://{host}:{port}/demo")
+    click.echo(f"The admin (sign in with the owner login): http://{host}:{port}/ (Ctrl+C stops).")
     run_server(demo.settings, host, port, 1, demo=True)
 
 
