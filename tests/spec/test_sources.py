@@ -6,7 +6,8 @@ from sqlalchemy.engine import make_url
 from dashlet.spec.document import read_yaml
 from dashlet.spec.problems import FileProblems
 from dashlet.spec.schema import SourceSpec
-from dashlet.spec.sources import display_url, read_sources
+from dashlet.spec.sources import read_sources
+from dashlet.store.sources import display_url
 
 
 def read(

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from dashlet.auth.api_keys import create_api_key
 from dashlet.store.revocations import add_revocation
+from dashlet.store.sources import list_sources
 from dashlet.web.app import routes
 from tests.auth.members import PASSWORD
 from tests.web.api_world import ApiWorld, Caller
@@ -47,6 +48,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", f"{ORG}/secret/reveal"): "owner",
     ("POST", f"{ORG}/secret/reset"): "owner",
     ("POST", f"{ORG}/secret/rotate"): "owner",
+    ("GET", f"{ORG}/sources"): "editor",
+    ("POST", f"{ORG}/sources"): "editor",
+    ("PUT", f"{ORG}/sources/{{source_id}}"): "editor",
+    ("POST", f"{ORG}/sources/{{source_id}}/test"): "editor",
     ("GET", f"{ORG}/revocations"): "owner",
     ("POST", f"{ORG}/revocations"): "owner",
     ("DELETE", f"{ORG}/revocations/{{rule_id}}"): "owner",
@@ -84,6 +89,10 @@ def _rule_id(api: ApiWorld) -> dict[str, Any]:
     return {"rule_id": add_revocation(api.db, api.org, "jti", jti="some-jti").id}
 
 
+def _warehouse(api: ApiWorld) -> dict[str, Any]:
+    return {"source_id": list_sources(api.db, api.org)[0].id}
+
+
 def _fresh_member(api: ApiWorld) -> dict[str, Any]:
     return {"user_id": api.member("viewer").user_id}
 
@@ -108,6 +117,13 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         body=lambda api: {"env": {"TENANT": 1}}
     ),
     ("POST", f"{ORG}/secret/rotate"): Example(body=lambda api: {"grace_seconds": 60}),
+    ("POST", f"{ORG}/sources"): Example(
+        body=lambda api: {"name": f"source {next(SERIAL)}", "url": "sqlite:////srv/spare.db"}
+    ),
+    ("PUT", f"{ORG}/sources/{{source_id}}"): Example(
+        path_values=_warehouse, body=lambda api: {"name": "warehouse"}
+    ),
+    ("POST", f"{ORG}/sources/{{source_id}}/test"): Example(path_values=_warehouse),
     ("POST", f"{ORG}/revocations"): Example(body=lambda api: {"kind": "jti", "jti": "gone"}),
     ("DELETE", f"{ORG}/revocations/{{rule_id}}"): Example(path_values=_rule_id),
     ("POST", f"{ORG}/tokens/explain"): Example(body=lambda api: {"token": api.world.sign()}),

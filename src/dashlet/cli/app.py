@@ -7,6 +7,7 @@ import click
 from dashlet._version import __version__
 from dashlet.cli.demo_commands import demo_command
 from dashlet.cli.embed_commands import sign_command, snippet_command
+from dashlet.cli.export_commands import export_command
 from dashlet.cli.org_commands import db_group, org_group, secret_group, user_group
 from dashlet.cli.owner_commands import revoke_group, token_group, usage_command
 from dashlet.cli.query_commands import query_command
@@ -20,6 +21,7 @@ COMMANDS: list[click.Command] = [
     db_group,
     query_command,
     apply_command,
+    export_command,
     dashboards_group,
     embed_group,
     sign_command,

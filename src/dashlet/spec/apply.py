@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 from dashlet.errors import DashletError, SpecError
 from dashlet.spec.loader import LoadedDashboard, read_folder
 from dashlet.spec.schema import SourceSpec
-from dashlet.spec.sources import display_url
 from dashlet.store.database import Database
 from dashlet.store.definitions import ChartDef, EmbedSettings, VariableDef
 from dashlet.store.models import Chart, Dashboard, DataSource, Organization, Variable, utcnow
 from dashlet.store.organizations import find_organization
+from dashlet.store.sources import display_url
 
 Row = TypeVar("Row", Variable, Chart)
 

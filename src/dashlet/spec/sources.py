@@ -13,19 +13,14 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from dashlet.spec.document import Document
 from dashlet.spec.problems import FileProblems
 from dashlet.spec.schema import SourcesFile, SourceSpec
+from dashlet.store.sources import FILE_DIALECTS
 
 SOURCES_FILE = "sources.yaml"
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 # Dialects whose "database" is a file path on this machine.
-FILE_DIALECTS = ("sqlite", "duckdb")
-
-
-def display_url(url: str) -> str:
-    """The URL with its password replaced by ``***``: safe to show and to log."""
-    return make_url(url).render_as_string(hide_password=True)
-
-
 def declared_source_names(document: Document) -> set[str]:
     """Names of the sources the file declares, even when some entries are invalid."""
     data = document.data

@@ -35,6 +35,8 @@ ACTIONS = (
     "api_key.created",
     "api_key.revoked",
     "dashboards.applied",
+    "source.created",
+    "source.updated",
 )
 MAX_PAGE = 500
 

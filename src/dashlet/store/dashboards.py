@@ -110,21 +110,25 @@ def set_embed_settings(
     *,
     enabled: bool,
     allow_viewer_variables: bool,
+    allow_csv: bool | None = None,
     check: Callable[[DashboardDef], object] | None = None,
 ) -> DashboardDef:
-    """Turn embedding on or off for one dashboard (and the viewer-variables switch).
+    """Turn embedding, viewer variables and (unless None) CSV download on or off, at once.
 
     ``check`` sees the dashboard as it would be saved, in the same transaction, and stops the
     change by raising (the fail-closed tenancy rule), so no concurrent apply can slip past it.
     """
     with db.session() as session:
         dashboard = find_dashboard(session, find_organization(session, org_slug), slug)
-        if (dashboard.embed_enabled, dashboard.allow_viewer_variables) != (
+        wanted = (
             enabled,
             allow_viewer_variables,
+            dashboard.allow_csv if allow_csv is None else allow_csv,
+        )
+        if (dashboard.embed_enabled, dashboard.allow_viewer_variables, dashboard.allow_csv) != (
+            wanted
         ):
-            dashboard.embed_enabled = enabled
-            dashboard.allow_viewer_variables = allow_viewer_variables
+            dashboard.embed_enabled, dashboard.allow_viewer_variables, dashboard.allow_csv = wanted
             dashboard.version += 1
             dashboard.updated_at = utcnow()
         saved = dashboard_def(db, session, dashboard)

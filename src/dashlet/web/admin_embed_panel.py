@@ -18,7 +18,6 @@ from dashlet.embed.urls import URL_LENGTH_LIMIT, JsonValue, embed_page_url, sign
 from dashlet.errors import VariableError
 from dashlet.spec.tenancy import require_fail_closed, tenancy_report
 from dashlet.store.audit import record_event
-from dashlet.store.csv_exports import set_allow_csv
 from dashlet.store.dashboards import get_dashboard, set_embed_settings
 from dashlet.store.definitions import DashboardDef
 from dashlet.web.admin_env import typed_env, typed_text
@@ -112,8 +111,8 @@ async def save_embed_settings(request: Request) -> Response:
         slug,
         enabled=switches["enabled"],
         allow_viewer_variables=switches["allow_viewer_variables"],
+        allow_csv=switches["allow_csv"],
         check=require_fail_closed,
     )
-    set_allow_csv(db, me.org, slug, switches["allow_csv"])
     record_event(db, me.org, me.principal.actor, "embed.changed", {"dashboard": slug, **switches})
     return redirect(f"/o/{me.org}/dashboards/{slug}/embed", "embed_saved")

@@ -1,5 +1,5 @@
 """The admin web app's routes: sign-in, dashboards, embed settings, embedding, usage, members,
-audit. Each page module checks the role the route needs (``admin_pages.member``)."""
+audit, data sources. Each page module checks the role the route needs (``admin_pages.member``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dashlet.web import (
     admin_embed_panel,
     admin_embedding,
     admin_members,
+    admin_sources,
     admin_usage,
 )
 
@@ -19,6 +20,7 @@ GET, POST = ["GET"], ["POST"]
 ORG = "/o/{org}"
 EMBEDDING = ORG + "/embedding"
 DASHBOARD = ORG + "/dashboards/{slug}"
+SOURCE = ORG + "/sources/{source_id:int}"
 
 
 def admin_routes() -> list[BaseRoute]:
@@ -53,4 +55,9 @@ def admin_routes() -> list[BaseRoute]:
         Route(ORG + "/members/{user_id:int}/role", admin_members.change_role, methods=POST),
         Route(ORG + "/members/{user_id:int}/remove", admin_members.remove, methods=POST),
         Route(ORG + "/audit", admin_audit.audit_page, methods=GET),
+        Route(ORG + "/sources", admin_sources.sources_page, methods=GET),
+        Route(ORG + "/sources", admin_sources.add_source, methods=POST),
+        Route(SOURCE, admin_sources.edit_page, methods=GET),
+        Route(SOURCE, admin_sources.save_source, methods=POST),
+        Route(SOURCE + "/test", admin_sources.run_connection_test, methods=POST),
     ]

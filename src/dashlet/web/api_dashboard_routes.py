@@ -17,7 +17,6 @@ from dashlet.spec.schema import SLUG as DASHBOARD_SLUG
 from dashlet.spec.tenancy import require_fail_closed, tenancy_report
 from dashlet.store import dashboards as stored
 from dashlet.store.audit import record_event
-from dashlet.store.csv_exports import set_allow_csv
 from dashlet.store.definitions import DashboardDef
 from dashlet.web.api_apply import apply_files
 from dashlet.web.api_models import (
@@ -110,10 +109,9 @@ def change_embed_settings(
             if body.allow_viewer_variables is None
             else body.allow_viewer_variables
         ),
+        allow_csv=body.allow_csv,
         check=require_fail_closed,
     )
-    if body.allow_csv is not None:
-        saved = set_allow_csv(db, who.organization, dashboard, body.allow_csv)
     if saved.embed != before.embed:
         detail = {
             "dashboard": dashboard,

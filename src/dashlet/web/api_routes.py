@@ -4,6 +4,7 @@
     /api/v1/session/password                          change the password
     /api/v1/orgs/{org}                                organization, embedding settings
     /api/v1/orgs/{org}/dashboards[/{dashboard}]       read; /apply writes; /embed; /sign
+    /api/v1/orgs/{org}/sources[/{source_id}[/test]]   data sources (editor), URLs masked
     /api/v1/orgs/{org}/secret/{reveal,reset,rotate}   the embed secret (owner, audited)
     /api/v1/orgs/{org}/revocations[/{id}]             revocation rules
     /api/v1/orgs/{org}/usage | /tokens/explain | /audit
@@ -39,6 +40,7 @@ from dashlet.web import api_dashboard_routes as dashboards
 from dashlet.web import api_member_routes as members
 from dashlet.web import api_owner_routes as owner
 from dashlet.web import api_session_routes as session
+from dashlet.web import api_source_routes as sources
 from dashlet.web.api_docs import API_DESCRIPTION, render_docs
 from dashlet.web.api_errors import api_error_response, validation_error_response
 from dashlet.web.api_models import ErrorOut
@@ -76,6 +78,10 @@ TABLE: list[tuple[str, str, Callable[..., Any], int]] = [
     ("POST", f"{ORG}/secret/reveal", owner.reveal_secret, 200),
     ("POST", f"{ORG}/secret/reset", owner.reset_secret, 200),
     ("POST", f"{ORG}/secret/rotate", owner.rotate_secret, 200),
+    ("GET", f"{ORG}/sources", sources.sources, 200),
+    ("POST", f"{ORG}/sources", sources.create_source, 201),
+    ("PUT", f"{ORG}/sources/{{source_id}}", sources.change_source, 200),
+    ("POST", f"{ORG}/sources/{{source_id}}/test", sources.check_source, 200),
     ("GET", f"{ORG}/revocations", owner.list_revocations, 200),
     ("POST", f"{ORG}/revocations", owner.add_revocation, 201),
     ("DELETE", f"{ORG}/revocations/{{rule_id}}", owner.remove_revocation, 204),
