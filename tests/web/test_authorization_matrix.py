@@ -45,6 +45,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", f"{ORG}/dashboards/{{dashboard}}/embed"): "owner",
     ("PATCH", f"{ORG}/dashboards/{{dashboard}}/embed"): "owner",
     ("POST", f"{ORG}/dashboards/{{dashboard}}/sign"): "owner",
+    ("GET", f"{ORG}/dashboards/{{dashboard}}/document"): "editor",
+    ("PUT", f"{ORG}/dashboards/{{dashboard}}/document"): "editor",
+    ("POST", f"{ORG}/dashboards/{{dashboard}}/preview"): "editor",
     ("POST", f"{ORG}/secret/reveal"): "owner",
     ("POST", f"{ORG}/secret/reset"): "owner",
     ("POST", f"{ORG}/secret/rotate"): "owner",
@@ -115,6 +118,16 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ),
     ("POST", f"{ORG}/dashboards/{{dashboard}}/sign"): Example(
         body=lambda api: {"env": {"TENANT": 1}}
+    ),
+    ("PUT", f"{ORG}/dashboards/{{dashboard}}/document"): Example(
+        body=lambda api: {"yaml": _apply_files(api)["dashboards/sales.yaml"]}
+    ),
+    ("POST", f"{ORG}/dashboards/{{dashboard}}/preview"): Example(
+        body=lambda api: {
+            "yaml": _apply_files(api)["dashboards/sales.yaml"],
+            "chart": "total",
+            "values": {"TENANT": "1"},
+        }
     ),
     ("POST", f"{ORG}/secret/rotate"): Example(body=lambda api: {"grace_seconds": 60}),
     ("POST", f"{ORG}/sources"): Example(

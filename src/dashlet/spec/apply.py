@@ -10,7 +10,7 @@ Stored dashboards missing from the folder are left alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dashlet.errors import DashletError, SpecError
+from dashlet.errors import Conflict, DashletError, SpecError, SpecProblem
 from dashlet.spec.loader import LoadedDashboard, read_folder
 from dashlet.spec.schema import SourceSpec
 from dashlet.store.database import Database
@@ -79,8 +79,19 @@ class ApplyReport:
         return lines
 
 
+# Called inside the apply transaction with the slugs whose embed settings would change; it
+# raises to refuse (the API lets only owners change embed settings, and a check made before the
+# transaction could be overtaken by a concurrent change).
+EmbedCheck = Callable[[Sequence[str]], None]
+
+
 def apply_folder(
-    db: Database, folder: Path, org_slug: str, *, environ: Mapping[str, str] | None = None
+    db: Database,
+    folder: Path,
+    org_slug: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    check_embed: EmbedCheck | None = None,
 ) -> ApplyReport:
     """Create or update the folder's sources and dashboards in one transaction.
 
@@ -88,6 +99,36 @@ def apply_folder(
     organization. ``environ`` fills ``${NAME}`` in source URLs (default: ``os.environ``).
     """
     loaded, problems = read_folder(folder, environ)
+    return apply_loaded(
+        db, org_slug, loaded.dashboards, problems, sources=loaded.sources, check_embed=check_embed
+    )
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run, so nothing it wrote is kept."""
+
+    def __init__(self, report: ApplyReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+def apply_loaded(
+    db: Database,
+    org_slug: str,
+    dashboards: Sequence[LoadedDashboard],
+    problems: list[SpecProblem],
+    *,
+    sources: Sequence[SourceSpec] | None = None,
+    check_embed: EmbedCheck | None = None,
+    base_versions: Mapping[str, int | None] | None = None,
+    dry_run: bool = False,
+) -> ApplyReport:
+    """Write what a reader loaded (``problems``: what it found), the one way every apply does.
+
+    ``sources=None`` leaves the stored sources as they are (the dashboards name stored ones).
+    ``base_versions`` maps a slug to the version the caller last read (None: it must not exist
+    yet); a dashboard saved since is a Conflict. A dry run checks and plans, and keeps nothing.
+    """
     try:
         with db.session() as session:
             org = find_organization(session, org_slug)
@@ -99,28 +140,66 @@ def apply_folder(
             }
             embeds = {
                 d.file: d.embed_over(_stored_embed(stored.get(d.definition.slug)))
-                for d in loaded.dashboards
+                for d in dashboards
             }
-            for dashboard in loaded.dashboards:
-                problems += dashboard.tenancy_problems(embeds[dashboard.file])
+            for dashboard in dashboards:
+                problems = problems + dashboard.tenancy_problems(embeds[dashboard.file])
             if problems:
                 raise SpecError(problems)
-            sources, source_ids = _write_sources(db, session, org, loaded.sources)
-            dashboards = _write_dashboards(
-                session, org, loaded.dashboards, stored, source_ids, embeds
+            _check_versions(stored, base_versions or {})
+            changing_embed = [
+                d.definition.slug
+                for d in dashboards
+                if embeds[d.file] != _stored_embed(stored.get(d.definition.slug))
+            ]
+            if changing_embed and check_embed is not None:
+                check_embed(changing_embed)
+            if sources is None:
+                source_changes, source_ids = Changes(), _stored_source_ids(session, org)
+            else:
+                source_changes, source_ids = _write_sources(db, session, org, sources)
+            dashboard_changes = _write_dashboards(
+                session, org, dashboards, stored, source_ids, embeds
             )
+            in_folder = {d.definition.slug for d in dashboards}
+            report = ApplyReport(
+                organization=org_slug,
+                sources=source_changes,
+                dashboards=dashboard_changes,
+                left_alone=tuple(sorted(set(stored) - in_folder)) if sources is not None else (),
+            )
+            if dry_run:
+                raise _DryRun(report)
+    except _DryRun as planned:
+        return planned.report
     except IntegrityError:
         raise DashletError(
             f"Another change to organization {org_slug!r} was saved at the same time; "
             "nothing was applied. Run apply again."
         ) from None
-    in_folder = {d.definition.slug for d in loaded.dashboards}
-    return ApplyReport(
-        organization=org_slug,
-        sources=sources,
-        dashboards=dashboards,
-        left_alone=tuple(sorted(set(stored) - in_folder)),
+    return report
+
+
+def _check_versions(
+    stored: Mapping[str, Dashboard], base_versions: Mapping[str, int | None]
+) -> None:
+    for slug, version in base_versions.items():
+        current = stored.get(slug)
+        found = None if current is None else current.version
+        if found != version:
+            raise Conflict(
+                f"Dashboard {slug!r} was "
+                + ("created" if version is None else "deleted" if found is None else "saved")
+                + " by someone else since you opened it; nothing was saved. "
+                "Reload it to see their change."
+            )
+
+
+def _stored_source_ids(session: Session, org: Organization) -> dict[str, int]:
+    rows = session.execute(
+        select(DataSource.name, DataSource.id).where(DataSource.organization_id == org.id)
     )
+    return {name: source_id for name, source_id in rows}  # noqa: C416 (rows are Row objects)
 
 
 def _stored_embed(dashboard: Dashboard | None) -> EmbedSettings:

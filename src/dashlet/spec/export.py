@@ -77,9 +77,9 @@ def export_organization(db: Database, org_slug: str, folder: Path) -> ExportedFo
         if placeholder is not None:
             placeholders.append(placeholder)
         entries.append(_source_entry(source, url))
-    files = {SOURCES_FILE: _dump({"sources": entries})}
+    files = {SOURCES_FILE: dump_yaml({"sources": entries})}
     for dashboard in list_dashboards(db, org_slug):
-        files[f"{DASHBOARDS_DIR}/{dashboard.slug}.yaml"] = _dump(_dashboard_entry(dashboard))
+        files[f"{DASHBOARDS_DIR}/{dashboard.slug}.yaml"] = dump_yaml(dashboard_entry(dashboard))
     return ExportedFolder(files, tuple(placeholders))
 
 
@@ -149,7 +149,8 @@ def _source_entry(source: SourceDef, url: str) -> dict[str, Any]:
     return entry
 
 
-def _dashboard_entry(dashboard: DashboardDef) -> dict[str, Any]:
+def dashboard_entry(dashboard: DashboardDef) -> dict[str, Any]:
+    """The dashboard as its file's structure: documented key order, defaults left out."""
     entry: dict[str, Any] = {"slug": dashboard.slug, "title": dashboard.title}
     _set(entry, "description", dashboard.description)
     entry["source"] = dashboard.source.name
@@ -234,6 +235,7 @@ _SpecDumper.add_representer(str, _represent_text)
 _SpecDumper.add_representer(list, _represent_list)
 
 
-def _dump(data: dict[str, Any]) -> str:
+def dump_yaml(data: dict[str, Any]) -> str:
+    """YAML as the documentation writes it: SQL as ``|`` blocks, short lists on one line."""
     text: str = yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, allow_unicode=True, width=100)
     return text

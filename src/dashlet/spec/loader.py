@@ -118,6 +118,19 @@ def read_folder(
     return LoadedFolder(folder, tuple(sources), tuple(dashboards)), problems
 
 
+def read_dashboard_file(
+    folder: Path, path: Path, source_names: set[str]
+) -> tuple[LoadedDashboard | None, list[SpecProblem]]:
+    """One dashboard file of ``folder`` checked against the sources named ``source_names``.
+
+    The dashboard comes back even with problems when its header reads, holding only the
+    variables and charts that passed (a preview can run a good chart of an unfinished file).
+    """
+    reader = _DashboardReader(folder.resolve(), path.resolve(), source_names)
+    loaded = reader.read()
+    return loaded, reader.problems.in_line_order()
+
+
 def _embed_over(embed: EmbedSpec, stored: EmbedSettings) -> EmbedSettings:
     return EmbedSettings(
         enabled=_first(embed.enabled, stored.enabled),

@@ -8,23 +8,21 @@ machine would otherwise lend the caller:
   caller send the server's secrets to a host of their choosing): the URL must be given whole.
 - A relative SQLite/DuckDB path would point into the temporary folder: give an absolute path.
 - Changing a dashboard's embed settings (the file's ``embed`` keys) needs a role that may
-  manage embedding, like the embed settings route.
+  manage embedding, like the embed settings route; checked inside apply's transaction.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from dashlet.errors import AccessDenied, SpecError, SpecProblem
-from dashlet.spec.apply import ApplyReport, apply_folder
+from dashlet.spec.apply import ApplyReport, EmbedCheck, apply_folder
 from dashlet.spec.loader import LoadedFolder, read_folder
 from dashlet.spec.sources import SOURCES_FILE
-from dashlet.store.dashboards import list_dashboards
 from dashlet.store.database import Database
-from dashlet.store.definitions import EmbedSettings
 
 _SEGMENT = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}"
 FILE_PATH = re.compile(
@@ -70,15 +68,18 @@ def _relative_database_problems(loaded: LoadedFolder) -> list[SpecProblem]:
     ]
 
 
-def _embed_changes(db: Database, org_slug: str, loaded: LoadedFolder) -> list[str]:
-    """Slugs of the dashboards whose embed settings applying ``loaded`` would change."""
-    stored = {d.slug: d.embed for d in list_dashboards(db, org_slug)}
-    changed = []
-    for dashboard in loaded.dashboards:
-        before = stored.get(dashboard.definition.slug, EmbedSettings())
-        if dashboard.embed_over(before) != before:
-            changed.append(dashboard.definition.slug)
-    return changed
+def embed_check(may_change_embed: bool) -> EmbedCheck | None:
+    """What apply runs, inside its transaction, on the dashboards whose embed settings change."""
+    if may_change_embed:
+        return None
+
+    def refuse(changed: Sequence[str]) -> None:
+        raise AccessDenied(
+            "Only an owner can change embed settings; these files change them for: "
+            f"{', '.join(changed)}."
+        )
+
+    return refuse
 
 
 def apply_files(
@@ -99,11 +100,11 @@ def apply_files(
             problems = _relative_database_problems(loaded)
             if problems:
                 raise SpecError(problems)
-            changed = _embed_changes(db, org_slug, loaded)
-            if changed and not may_change_embed:
-                raise AccessDenied(
-                    "Only an owner can change embed settings; these files change them for: "
-                    f"{', '.join(changed)}."
-                )
         # Problems found above are found again here, with the fail-closed tenancy checks.
-        return apply_folder(db, folder, org_slug, environ=NO_ENVIRONMENT)
+        return apply_folder(
+            db,
+            folder,
+            org_slug,
+            environ=NO_ENVIRONMENT,
+            check_embed=embed_check(may_change_embed),
+        )

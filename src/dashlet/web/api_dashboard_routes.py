@@ -13,10 +13,12 @@ from dashlet.auth.roles import Action, allows
 from dashlet.embed.urls import URL_LENGTH_LIMIT, embed_page_url, sign_embed_token
 from dashlet.errors import VariableError
 from dashlet.query.values import convert_value
+from dashlet.spec.apply import ApplyReport
 from dashlet.spec.schema import SLUG as DASHBOARD_SLUG
 from dashlet.spec.tenancy import require_fail_closed, tenancy_report
 from dashlet.store import dashboards as stored
 from dashlet.store.audit import record_event
+from dashlet.store.database import Database
 from dashlet.store.definitions import DashboardDef
 from dashlet.web.api_apply import apply_files
 from dashlet.web.api_models import (
@@ -65,12 +67,17 @@ def apply(
     may_change_embed = allows(who.role, Action.MANAGE_EMBED)
     report = apply_files(db, who.organization, body.files, may_change_embed=may_change_embed)
     if report.changed:
-        detail = {
-            kind: {"created": list(changes.created), "updated": list(changes.updated)}
-            for kind, changes in (("sources", report.sources), ("dashboards", report.dashboards))
-        }
-        record_event(db, who.organization, who.actor, "dashboards.applied", detail)
+        record_apply(db, who, report)
     return ApplyOut.of(report)
+
+
+def record_apply(db: Database, who: Principal, report: ApplyReport) -> None:
+    """The audit event of an apply that changed something: what was created and updated."""
+    detail = {
+        kind: {"created": list(changes.created), "updated": list(changes.updated)}
+        for kind, changes in (("sources", report.sources), ("dashboards", report.dashboards))
+    }
+    record_event(db, who.organization, who.actor, "dashboards.applied", detail)
 
 
 def _embed_out(found: DashboardDef) -> EmbedOut:

@@ -37,6 +37,7 @@ from dashlet.auth.roles import Action, allows
 from dashlet.errors import REFUSALS, DashletError
 from dashlet.store.models import ROLES
 from dashlet.web import api_dashboard_routes as dashboards
+from dashlet.web import api_editor_routes as editor
 from dashlet.web import api_member_routes as members
 from dashlet.web import api_owner_routes as owner
 from dashlet.web import api_session_routes as session
@@ -74,6 +75,9 @@ TABLE: list[tuple[str, str, Callable[..., Any], int]] = [
     ("GET", f"{ORG}/dashboards/{{dashboard}}", dashboards.dashboard, 200),
     ("GET", f"{ORG}/dashboards/{{dashboard}}/embed", dashboards.embed_settings, 200),
     ("PATCH", f"{ORG}/dashboards/{{dashboard}}/embed", dashboards.change_embed_settings, 200),
+    ("GET", f"{ORG}/dashboards/{{dashboard}}/document", editor.document, 200),
+    ("PUT", f"{ORG}/dashboards/{{dashboard}}/document", editor.save, 200),
+    ("POST", f"{ORG}/dashboards/{{dashboard}}/preview", editor.preview, 200),
     ("POST", f"{ORG}/dashboards/{{dashboard}}/sign", dashboards.sign_url, 200),
     ("POST", f"{ORG}/secret/reveal", owner.reveal_secret, 200),
     ("POST", f"{ORG}/secret/reset", owner.reset_secret, 200),
@@ -96,6 +100,9 @@ TABLE: list[tuple[str, str, Callable[..., Any], int]] = [
     ("POST", f"{ORG}/api-keys", members.create_key, 201),
     ("DELETE", f"{ORG}/api-keys/{{key_id}}", members.revoke_key, 204),
 ]
+
+# Routes that take a dashboards-as-code folder or document rather than a small body.
+LARGE_BODIES = (dashboards.apply, editor.save, editor.preview)
 
 
 class ApiRoute(APIRoute):
@@ -165,7 +172,7 @@ def api_router() -> APIRouter:
         for status in REFUSALS_DOCUMENTED
     }
     for method, path, handler, status in TABLE:
-        limit = MAX_APPLY_BYTES if handler is dashboards.apply else MAX_BODY_BYTES
+        limit = MAX_APPLY_BYTES if handler in LARGE_BODIES else MAX_BODY_BYTES
         router.add_api_route(
             path,
             handler,
