@@ -6,6 +6,8 @@
 //   embed-page.css  its styles
 //   chunk-*.js      code the entry shares with the ECharts renderer, a chunk it imports on demand
 //   dashlet-embed.js  the host script (classic script, window.Dashlet)
+//   admin-editor.js   the dashboard editor (admin pages); built with the page so that it shares
+//   admin-editor.css  the page's card code and the chart chunk, which it also imports on demand
 
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,7 +33,7 @@ mkdirSync(outdir, { recursive: true });
 
 const page = await build({
   ...common,
-  entryPoints: { "embed-page": join(here, "src/page/main.ts") },
+  entryPoints: { "embed-page": join(here, "src/page/main.ts"), "admin-editor": join(here, "src/editor/main.ts") },
   format: "esm",
   splitting: true,
   entryNames: "[name]-[hash]",
@@ -76,7 +78,7 @@ function staticClosure(metafile, chunk, seen = new Set()) {
   return [...seen];
 }
 
-for (const wanted of ["embed-page.js", "embed-page.css", "dashlet-embed.js"]) {
+for (const wanted of ["embed-page.js", "embed-page.css", "dashlet-embed.js", "admin-editor.js", "admin-editor.css"]) {
   if (!manifest.files[wanted]) throw new Error(`The build made no ${wanted}: ${JSON.stringify(manifest)}`);
 }
 const built = Object.keys(page.metafile.outputs).concat(Object.keys(host.metafile.outputs)).map((path) => basename(path));

@@ -5,6 +5,7 @@ The ``shop`` dashboard uses every chart type, a failing chart and an empty one. 
 set REGION (a multi select whose choices come from SQL) and MIN_AMOUNT (a number); TENANT is
 hidden. Organization ``acme`` lets any origin frame it; ``strict`` only the host site's origin.
 Everything here is package-scoped: one server, one browser and one host site for tests/browser.
+Admin page tests make their own organization (``make_admin_org``) and ``sign_in`` to it.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ from playwright.sync_api import Browser, Page, Request, sync_playwright
 from dashlet.config import Settings
 from dashlet.spec.apply import apply_folder
 from dashlet.store.dashboards import get_dashboard
-from dashlet.store.database import open_database
+from dashlet.store.database import Database, open_database
+from dashlet.store.models import ROLES
 from dashlet.store.organizations import (
     create_organization,
     reveal_secret,
     set_frame_ancestors,
 )
+from dashlet.store.users import add_member
+from tests.auth.members import PASSWORD, password_hash
 from tests.conftest import TEST_SECRET_KEY
 from tests.servers import dashlet_server, free_port
 
@@ -307,3 +311,47 @@ def artifact() -> Callable[[str], Path]:
 def wait_until_loaded(page: Page) -> None:
     """Every chart card has settled (drawn, empty or failed)."""
     page.wait_for_selector(".dashlet-dashboard[aria-busy='false']")
+
+
+@dataclass
+class AdminOrg:
+    """An organization of the live server whose owner, editor and viewer sign in with PASSWORD."""
+
+    live: Live
+    db: Database
+    slug: str
+
+    def email(self, role: str) -> str:
+        return f"{role}@{self.slug}.test"
+
+    def url(self, path: str = "") -> str:
+        """The absolute URL of one of its admin pages (``/sources``, ``/api-keys``...)."""
+        return f"{self.live.base_url}/o/{self.slug}{path}"
+
+
+@pytest.fixture(scope="package")
+def make_admin_org(live: Live) -> Iterator[Callable[[str], AdminOrg]]:
+    """Factory: a new organization ``slug`` (no dashboards) with one member of each role."""
+    settings = Settings.from_env({}, data_dir=live.server_log.parent, secret_key=TEST_SECRET_KEY)
+    db = open_database(settings)
+
+    def make(slug: str) -> AdminOrg:
+        create_organization(db, slug)
+        made = AdminOrg(live, db, slug)
+        for role in ROLES:
+            add_member(db, made.email(role), password_hash(), slug, role)
+        return made
+
+    try:
+        yield make
+    finally:
+        db.dispose()
+
+
+def sign_in(page: Page, org: AdminOrg, role: str) -> None:
+    """Sign ``page``'s browser context in as ``org``'s ``role`` (through the API: no page load)."""
+    answer = page.request.post(
+        f"{org.live.base_url}/api/v1/session",
+        data={"email": org.email(role), "password": PASSWORD},
+    )
+    assert answer.status == 200, answer.text()

@@ -19,7 +19,11 @@ def host_page(live: Live, frame_url: str, *, width: int = 480, script: bool = Tr
 <script>
   window.dashlet = Dashlet.mount(document.getElementById("frame"), {{
     onEvent: (name, detail) => window.events.push(Object.assign({{name}}, detail)),
-    getToken: () => new Promise((resolve) => setTimeout(() => resolve(window.nextToken), 20)),
+    // Answers once the test has handed over a token, however late (a loaded machine).
+    getToken: () => new Promise((resolve) => {{
+      const poll = () => (window.nextToken ? resolve(window.nextToken) : setTimeout(poll, 20));
+      poll();
+    }}),
   }});
 </script>"""
     listen = """

@@ -71,7 +71,7 @@ def test_a_save_over_a_newer_version_is_a_conflict(db: Database, org: str) -> No
             found.text.replace("title: Sales", "title: Mine"),
             base_version=found.version,
         )
-    assert get_dashboard(db, org, "sales").title .startswith("Theirs")
+    assert get_dashboard(db, org, "sales").title.startswith("Theirs")
 
 
 def test_a_dry_run_keeps_nothing(db: Database, org: str) -> None:

@@ -6,40 +6,69 @@ import re
 
 import httpx
 import pytest
+from starlette.routing import Route
 
 from dashlet.store.audit import list_events
 from dashlet.store.members import list_members
 from dashlet.store.organizations import reveal_secret
+from dashlet.store.sources import list_sources
+from dashlet.web.admin_routes import admin_routes
+from dashlet.web.member_routes import member_routes
 from tests.auth.members import PASSWORD, member_factory
 from tests.web.api_world import ApiWorld, Caller
 from tests.web.conftest import EmbedWorld
 
 ORG = "/o/acme"
 ROLES = ("owner", "editor", "viewer", "anonymous")
-# Every page, and the least role that may open it.
-PAGES = {
-    f"{ORG}/dashboards": "viewer",
-    f"{ORG}/dashboards/sales": "viewer",
-    f"{ORG}/dashboards/sales/embed": "owner",
-    f"{ORG}/embedding": "owner",
-    f"{ORG}/usage": "owner",
-    f"{ORG}/members": "owner",
-    f"{ORG}/audit": "owner",
+# Every organization page (GET) and form (POST) of the admin app: route, a URL, the least role.
+# test_every_admin_route_is_in_a_role_table keeps these tables complete.
+PAGE_ROUTES = {
+    "/o/{org}/dashboards": (f"{ORG}/dashboards", "viewer"),
+    "/o/{org}/dashboards/new": (f"{ORG}/dashboards/new", "editor"),
+    "/o/{org}/dashboards/{slug}": (f"{ORG}/dashboards/sales", "viewer"),
+    "/o/{org}/dashboards/{slug}/edit": (f"{ORG}/dashboards/sales/edit", "editor"),
+    "/o/{org}/dashboards/{slug}/embed": (f"{ORG}/dashboards/sales/embed", "owner"),
+    "/o/{org}/embedding": (f"{ORG}/embedding", "owner"),
+    "/o/{org}/usage": (f"{ORG}/usage", "owner"),
+    "/o/{org}/members": (f"{ORG}/members", "owner"),
+    "/o/{org}/api-keys": (f"{ORG}/api-keys", "owner"),
+    "/o/{org}/audit": (f"{ORG}/audit", "owner"),
+    "/o/{org}/sources": (f"{ORG}/sources", "editor"),
+    "/o/{org}/sources/{source_id:int}": (f"{ORG}/sources/1", "editor"),
 }
-OWNER_POSTS = (
-    f"{ORG}/dashboards/sales/embed",
-    f"{ORG}/dashboards/sales/embed/preview",
-    f"{ORG}/embedding/secret/reveal",
-    f"{ORG}/embedding/secret/reset",
-    f"{ORG}/embedding/secret/rotate",
-    f"{ORG}/embedding/settings",
-    f"{ORG}/embedding/revocations",
-    f"{ORG}/embedding/revocations/1/remove",
-    f"{ORG}/embedding/explain",
-    f"{ORG}/members",
-    f"{ORG}/members/1/role",
-    f"{ORG}/members/1/remove",
-)
+FORM_ROUTES = {
+    "/o/{org}/dashboards/{slug}/embed": (f"{ORG}/dashboards/sales/embed", "owner"),
+    "/o/{org}/dashboards/{slug}/embed/preview": (f"{ORG}/dashboards/sales/embed/preview", "owner"),
+    "/o/{org}/embedding/secret/reveal": (f"{ORG}/embedding/secret/reveal", "owner"),
+    "/o/{org}/embedding/secret/reset": (f"{ORG}/embedding/secret/reset", "owner"),
+    "/o/{org}/embedding/secret/rotate": (f"{ORG}/embedding/secret/rotate", "owner"),
+    "/o/{org}/embedding/settings": (f"{ORG}/embedding/settings", "owner"),
+    "/o/{org}/embedding/revocations": (f"{ORG}/embedding/revocations", "owner"),
+    "/o/{org}/embedding/revocations/{rule_id:int}/remove": (
+        f"{ORG}/embedding/revocations/1/remove",
+        "owner",
+    ),
+    "/o/{org}/embedding/explain": (f"{ORG}/embedding/explain", "owner"),
+    "/o/{org}/members": (f"{ORG}/members", "owner"),
+    "/o/{org}/members/{user_id:int}/role": (f"{ORG}/members/1/role", "owner"),
+    "/o/{org}/members/{user_id:int}/remove": (f"{ORG}/members/1/remove", "owner"),
+    "/o/{org}/api-keys": (f"{ORG}/api-keys", "owner"),
+    "/o/{org}/api-keys/{key_id:int}/revoke": (f"{ORG}/api-keys/1/revoke", "owner"),
+    "/o/{org}/sources": (f"{ORG}/sources", "editor"),
+    "/o/{org}/sources/{source_id:int}": (f"{ORG}/sources/1", "editor"),
+    "/o/{org}/sources/{source_id:int}/test": (f"{ORG}/sources/1/test", "editor"),
+}
+# Sign-in and account routes need no organization role (tests/web/test_admin_pages.py below);
+# the native view's routes have their own table in tests/web/test_admin_native_view.py.
+ACCOUNT_ROUTES = {
+    ("GET", "/"),
+    ("GET", "/switch"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
+}
 RANK = {"viewer": 0, "editor": 1, "owner": 2}
 
 
@@ -69,29 +98,60 @@ def code_of(response: httpx.Response) -> str | None:
     return found.group(1) if found else None
 
 
+def test_every_admin_route_is_in_a_role_table() -> None:
+    native = {(m, r.path) for r in member_routes() if isinstance(r, Route) for m in r.methods or ()}
+    served = {
+        (method, route.path)
+        for route in admin_routes()
+        if isinstance(route, Route)
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+    tables = (
+        {("GET", path) for path in PAGE_ROUTES}
+        | {("POST", path) for path in FORM_ROUTES}
+        | ACCOUNT_ROUTES
+        | {(m, path) for m, path in native if m != "HEAD"}
+    )
+    assert served == tables
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("url", PAGES)
-async def test_each_page_opens_for_its_roles_only(api: ApiWorld, url: str, role: str) -> None:
+@pytest.mark.parametrize("route", PAGE_ROUTES)
+async def test_each_page_opens_for_its_roles_only(api: ApiWorld, route: str, role: str) -> None:
+    url, least = PAGE_ROUTES[route]
+    if url.endswith("/sources/1"):
+        url = f"{ORG}/sources/{list_sources(api.db, 'acme')[0].id}"
     response = await get(api, caller(api, role), url)
     if role == "anonymous":
         assert (response.status_code, response.headers["location"]) == (
             303,
             f"/login?next={url.replace('/', '%2F')}",
         )
-    elif RANK[role] >= RANK[PAGES[url]]:
+    elif RANK[role] >= RANK[least]:
         assert response.status_code == 200
     else:
         assert (response.status_code, code_of(response)) == (403, "forbidden")
     assert response.headers["x-frame-options"] == "DENY"
 
 
-@pytest.mark.parametrize("role", ["editor", "viewer", "anonymous"])
-@pytest.mark.parametrize("url", OWNER_POSTS)
-async def test_owner_forms_are_refused_to_everyone_else(api: ApiWorld, url: str, role: str) -> None:
+@pytest.mark.parametrize(
+    ("route", "role"),
+    [
+        (route, role)
+        for route, (_, least) in FORM_ROUTES.items()
+        for role in ("editor", "viewer", "anonymous")
+        if role == "anonymous" or RANK[role] < RANK[least]
+    ],
+)
+async def test_forms_are_refused_below_their_role(api: ApiWorld, route: str, role: str) -> None:
+    url, _ = FORM_ROUTES[route]
+    before = api.world.dashboard().version
     response = await post(api, caller(api, role), url, confirm="reset", grace_minutes="5")
     expected = ("unauthorized", 401) if role == "anonymous" else ("forbidden", 403)
     assert (code_of(response), response.status_code) == expected
     assert "secret-value" not in response.text
+    assert api.world.dashboard().version == before
 
 
 async def test_a_form_without_the_csrf_token_is_refused(api: ApiWorld) -> None:
@@ -214,18 +274,6 @@ async def test_the_preview_frames_a_token_for_the_typed_env(api: ApiWorld) -> No
     frame = re.search(r'<iframe[^>]+src="([^"]+)"', response.text)
     assert frame is not None
     assert (await api.client.get(frame.group(1).replace("&amp;", "&"))).status_code == 200
-
-
-async def test_the_native_view_asks_for_hidden_values_then_frames_the_dashboard(
-    api: ApiWorld,
-) -> None:
-    viewer = api.session_caller("viewer")
-    asking = await get(api, viewer, f"{ORG}/dashboards/sales")
-    assert "<iframe" not in asking.text
-    shown = await get(api, viewer, f"{ORG}/dashboards/sales?env.TENANT=1")
-    frame = re.search(r'<iframe[^>]+src="([^"]+)"', shown.text)
-    assert frame is not None
-    assert (await api.client.get(frame.group(1))).status_code == 200
 
 
 async def test_an_owner_adds_a_member_and_changes_their_role(api: ApiWorld) -> None:

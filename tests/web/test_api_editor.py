@@ -269,3 +269,38 @@ async def test_a_failing_query_in_a_preview_is_a_clear_refusal(api: ApiWorld) ->
     assert previewed.status_code >= 400
     assert error["code"].startswith("query_")
     assert "Traceback" not in error["message"]
+
+
+CONVERT = f"{ORG}/dashboards/convert"
+
+
+async def test_yaml_converts_to_the_document_the_form_shows(api: ApiWorld) -> None:
+    body = await read(api)
+    converted = await api.call(api.key_caller("editor"), "POST", CONVERT, {"yaml": body["yaml"]})
+    assert converted.json() == {"document": body["document"], "yaml": body["yaml"]}
+
+
+async def test_a_document_converts_to_the_yaml_a_save_stores(api: ApiWorld) -> None:
+    body = await read(api)
+    converted = await api.call(
+        api.key_caller("editor"), "POST", CONVERT, {"document": body["document"]}
+    )
+    assert converted.json()["yaml"] == body["yaml"]
+
+
+async def test_yaml_is_read_as_apply_reads_it(api: ApiWorld) -> None:
+    text = (
+        "slug: x\nvariables:\n  - {name: ON, type: boolean, default: yes, choices: [2024-01-31]}\n"
+    )
+    converted = await api.call(api.key_caller("editor"), "POST", CONVERT, {"yaml": text})
+    (variable,) = converted.json()["document"]["variables"]
+    assert (variable["default"], variable["choices"]) == (True, ["2024-01-31"])
+
+
+async def test_yaml_that_cannot_be_read_is_refused_with_its_line(api: ApiWorld) -> None:
+    converted = await api.call(
+        api.key_caller("editor"), "POST", CONVERT, {"yaml": "slug: x\ntitle: [unclosed\n"}
+    )
+    assert converted.status_code == 422
+    (problem,) = converted.json()["error"]["problems"]
+    assert problem["line"] >= 2

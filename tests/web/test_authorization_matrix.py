@@ -41,6 +41,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("PATCH", f"{ORG}/embedding"): "owner",
     ("GET", f"{ORG}/dashboards"): "viewer",
     ("POST", f"{ORG}/dashboards/apply"): "editor",
+    ("POST", f"{ORG}/dashboards/convert"): "editor",
     ("GET", f"{ORG}/dashboards/{{dashboard}}"): "viewer",
     ("GET", f"{ORG}/dashboards/{{dashboard}}/embed"): "owner",
     ("PATCH", f"{ORG}/dashboards/{{dashboard}}/embed"): "owner",
@@ -119,6 +120,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", f"{ORG}/dashboards/{{dashboard}}/sign"): Example(
         body=lambda api: {"env": {"TENANT": 1}}
     ),
+    ("POST", f"{ORG}/dashboards/convert"): Example(body=lambda api: {"yaml": "slug: x\n"}),
     ("PUT", f"{ORG}/dashboards/{{dashboard}}/document"): Example(
         body=lambda api: {"yaml": _apply_files(api)["dashboards/sales.yaml"]}
     ),

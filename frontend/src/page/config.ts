@@ -25,8 +25,10 @@ export interface VariableConfig {
   value: Value;
   /** A fixed option list, when the dashboard gives one. */
   choices: Scalar[] | null;
-  /** Options come from the server (choices_sql, run under the token's locked values). */
+  /** Options come from the server (choices_sql, run under the token's locked values or the member's choices). */
   choicesFromServer: boolean;
+  /** The other editable variables its choices_sql uses: a change to one refetches its options. */
+  choicesVariables: string[];
 }
 
 export interface PageConfig {
@@ -34,9 +36,10 @@ export interface PageConfig {
   dataUrl: string;
   chartUrl: string;
   choicesUrl: string;
+  /** The embed token; "" in a member's native view, where the session cookie authorizes. */
   token: string;
-  /** The token's exp and the server's clock at render time (seconds), to survive client skew. */
-  expiresAt: number;
+  /** The token's exp (null: nothing expires) and the server's clock at render time (seconds), to survive client skew. */
+  expiresAt: number | null;
   serverTime: number;
   charts: ChartConfig[];
   variables: VariableConfig[];

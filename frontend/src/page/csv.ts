@@ -1,5 +1,5 @@
-// CSV export: fetched with the token in the Authorization header (never in a URL), then
-// handed to the browser as a download.
+// CSV export: fetched with the token in the Authorization header (never in a URL; a member's
+// view sends its session cookie), then handed to the browser as a download.
 
 import { authorizedFetch } from "./stream";
 

@@ -1,5 +1,6 @@
 // The dashboard: cards fed by the one streamed data request, filters that refetch only the
-// charts using the changed variable, and the host commands (set-token, set-filters).
+// charts using the changed variable (and any a whole-request refusal left failed), and the
+// host commands (set-token, set-filters).
 
 import type { Message } from "../shared/messages";
 import { Card, type ChartModule, drawsWithCharts } from "./cards";
@@ -38,6 +39,8 @@ export class Dashboard {
   private readonly latest = new Map<string, number>();
   private requests = 0;
   private inFlight = new Map<number, { charts: string[]; abort: AbortController }>();
+  /** Charts whose last request was refused as a whole (a missing or bad filter value): any filter change retries them. */
+  private readonly refusedWhole = new Set<string>();
   private chartModule: Promise<ChartModule> | null = null;
 
   constructor(
@@ -57,7 +60,7 @@ export class Dashboard {
       root.querySelector("#dashlet-filters") as HTMLElement,
       config.variables,
       valuesFromUrl(window.location.search, config.variables),
-      (variable) => this.choices(variable),
+      (variable, values) => this.choices(variable, values),
       (changed, source) => this.filtersChanged(changed, source),
     );
     channel.on("set-token", (data) => this.setToken(data));
@@ -102,6 +105,7 @@ export class Dashboard {
       for await (const line of jsonLines(response) as AsyncGenerator<Line>) {
         const card = this.cards.get(line.chart);
         if (!card || this.latest.get(line.chart) !== id) continue;
+        this.refusedWhole.delete(line.chart);
         if (line.error) {
           failed.push({ chart: line.chart, ...line.error });
           card.fail(line.error);
@@ -137,7 +141,10 @@ export class Dashboard {
 
   /** A whole request was refused (an expired token, a bad filter value): every card says so. */
   private pageProblem(problem: Problem, slugs: string[]): void {
-    for (const slug of slugs) this.cards.get(slug)?.fail(problem);
+    for (const slug of slugs) {
+      this.cards.get(slug)?.fail(problem);
+      this.refusedWhole.add(slug);
+    }
     if (problem.code.startsWith("token_")) {
       document.documentElement.dataset.state = "token-expired";
       const banner = this.root.querySelector<HTMLElement>("#dashlet-banner");
@@ -154,7 +161,7 @@ export class Dashboard {
 
   private filtersChanged(changed: string[], source: "viewer" | "host"): void {
     const affected = [...this.cards.values()]
-      .filter((card) => card.chart.variables.some((name) => changed.includes(name)))
+      .filter((card) => this.refusedWhole.has(card.chart.slug) || card.chart.variables.some((name) => changed.includes(name)))
       .map((card) => card.chart.slug);
     this.channel.emit("filters-changed", { values: this.filters.values(), changed, source });
     void this.load(affected, "filters");
@@ -183,10 +190,12 @@ export class Dashboard {
     this.filters.apply("host");
   }
 
-  private async choices(variable: VariableConfig): Promise<Scalar[]> {
+  private async choices(variable: VariableConfig, values: Values): Promise<Scalar[]> {
     if (variable.choices !== null) return variable.choices;
+    const uses = Object.fromEntries(variable.choicesVariables.map((name) => [name, values[name] ?? null]));
+    const url = withParams(`${this.config.choicesUrl}${encodeURIComponent(variable.name)}/choices.json`, variableParams(uses));
     try {
-      const response = await authorizedFetch(`${this.config.choicesUrl}${encodeURIComponent(variable.name)}/choices.json`, this.token);
+      const response = await authorizedFetch(url, this.token);
       return ((await response.json()) as { choices: Scalar[] }).choices;
     } catch {
       return [];

@@ -1,5 +1,7 @@
 // Filter controls for the variables a viewer may set, one per variable by its type. Locked
-// and hidden variables never reach the page config, so they never get a control.
+// variables never reach the page config, so they never get a control (an embed's hidden ones
+// neither; a member's native view lists every variable). A list's options are fetched again
+// when a variable its choices_sql uses changes.
 
 import type { Scalar, Value, VariableConfig } from "./config";
 
@@ -10,7 +12,11 @@ interface Control {
   readonly element: HTMLElement;
   get(): Value;
   set(value: Value): void;
+  /** New options (controls that pick from a list). */
+  choose?(choices: Scalar[]): void;
 }
+
+export type ChoicesLoader = (variable: VariableConfig, values: Values) => Promise<Scalar[]>;
 
 const APPLY_DELAY_MS = 300;
 let uid = 0;
@@ -93,14 +99,16 @@ function selectControl(variable: VariableConfig, options: Promise<Scalar[]>): Co
     const index = choices.findIndex((choice) => same(choice, wanted));
     select.value = index >= 0 ? String(index) : "";
   };
-  options.then((found) => {
+  const choose = (found: Scalar[]): void => {
     choices = found;
     loaded = true;
     fill();
-  });
+  };
+  void options.then(choose);
   return {
     variable,
     element: field(variable, select, select.id),
+    choose,
     // Until the options arrive, the value is the one set (the default), not "All".
     get: () => (!loaded ? wanted : select.value === "" ? null : choices[Number(select.value)]),
     set: (value) => {
@@ -159,14 +167,16 @@ function checklistControl(variable: VariableConfig, options: Promise<Scalar[]>):
   document.addEventListener("click", (event) => {
     if (details.open && !details.contains(event.target as Node)) details.open = false;
   });
-  options.then((loaded) => {
+  const choose = (loaded: Scalar[]): void => {
     choices = loaded;
     fill();
-  });
+  };
+  void options.then(choose);
   describe();
   return {
     variable,
     element: field(variable, details, null),
+    choose,
     get: () => (selected.length > 0 ? selected.slice() : null),
     set: (value) => {
       selected = asList(value);
@@ -181,22 +191,26 @@ export class FilterBar {
   private applied: Values = {};
   private timer: number | undefined;
   private readonly reset: HTMLButtonElement;
+  /** Per variable, the latest options request: an older answer never replaces a newer one. */
+  private readonly choicesRequests = new Map<string, number>();
 
   constructor(
     container: HTMLElement,
     variables: VariableConfig[],
     start: Values,
-    loadChoices: (variable: VariableConfig) => Promise<Scalar[]>,
+    private readonly loadChoices: ChoicesLoader,
     private readonly onChange: (changed: string[], source: "viewer" | "host") => void,
   ) {
+    const starting: Values = {};
+    for (const variable of variables) starting[variable.name] = start[variable.name] ?? variable.value;
     for (const variable of variables) {
       const fromList = variable.choices !== null || variable.choicesFromServer || variable.type === "boolean";
-      const options = fromList ? (variable.type === "boolean" ? Promise.resolve([true, false]) : loadChoices(variable)) : null;
+      const options = fromList ? (variable.type === "boolean" ? Promise.resolve([true, false]) : loadChoices(variable, starting)) : null;
       const control =
         options === null ? inputControl(variable)
         : variable.multi ? checklistControl(variable, options)
         : selectControl(variable, options);
-      control.set(start[variable.name] ?? variable.value);
+      control.set(starting[variable.name]);
       this.controls.set(variable.name, control);
       this.initial[variable.name] = variable.value;
       container.append(control.element);
@@ -247,7 +261,22 @@ export class FilterBar {
     const changed = Object.keys(now).filter((name) => !same(now[name], this.applied[name]));
     this.applied = now;
     this.updateReset();
-    if (changed.length > 0) this.onChange(changed, source);
+    if (changed.length > 0) {
+      this.refreshChoices(changed, now);
+      this.onChange(changed, source);
+    }
+  }
+
+  private refreshChoices(changed: string[], values: Values): void {
+    for (const control of this.controls.values()) {
+      const { choose, variable } = control;
+      if (!choose || !variable.choicesVariables.some((name) => changed.includes(name))) continue;
+      const request = (this.choicesRequests.get(variable.name) ?? 0) + 1;
+      this.choicesRequests.set(variable.name, request);
+      void this.loadChoices(variable, values).then((found) => {
+        if (this.choicesRequests.get(variable.name) === request) choose(found);
+      });
+    }
   }
 
   private schedule(delay = APPLY_DELAY_MS): void {

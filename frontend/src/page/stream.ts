@@ -1,5 +1,6 @@
 // Fetching chart data: the one NDJSON stream (a line per chart, in the order they finish)
-// and the JSON routes, the token always in the Authorization header.
+// and the JSON routes. An embed sends its token in the Authorization header and never a
+// cookie; a member's native view (no token) sends its session cookie instead.
 
 import type { Problem } from "./config";
 
@@ -17,7 +18,12 @@ const NETWORK: Problem = {
 export async function authorizedFetch(url: string, token: string, signal?: AbortSignal): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal, credentials: "omit" });
+    response = await fetch(
+      url,
+      token === ""
+        ? { signal, credentials: "same-origin" }
+        : { headers: { Authorization: `Bearer ${token}` }, signal, credentials: "omit" },
+    );
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new RequestProblem(NETWORK, 0);

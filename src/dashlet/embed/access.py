@@ -1,8 +1,11 @@
-"""Deciding what one embed request may see: the SPEC's rules in the order it gives them.
+"""Deciding what one dashboard request may see: the SPEC's rules in the order it gives them.
 
-URL -> organization and dashboard -> token (size, shape, header, signature, claims) ->
+Embed: URL -> organization and dashboard -> token (size, shape, header, signature, claims) ->
 revocation -> embedding enabled -> variables (env locks, viewer choices, defaults, required).
 Every refusal that concerns a known dashboard is counted for its usage statistics.
+
+A signed-in member's native view (``member_grant``) has none of the embed checks: the web layer
+checks the session and role first, and the member then sets every variable, hidden ones too.
 """
 
 from __future__ import annotations
@@ -22,37 +25,40 @@ from dashlet.store.organizations import SLUG as ORGANIZATION_SLUG
 
 
 @dataclass(frozen=True)
-class EmbedGrant:
-    """A request that passed every check: who it is for and the values its queries bind."""
+class Grant:
+    """A request that passed every check: who it is for and the values its queries bind.
+
+    ``token`` is the verified embed token, or None for a signed-in member: only embed grants
+    count usage.
+    """
 
     organization: OrganizationEntry
     dashboard: DashboardDef
-    token: VerifiedToken
     values: dict[str, object]
-
-    @property
-    def locked(self) -> frozenset[str]:
-        """Variables set by the token's env: no viewer can change them."""
-        return frozenset(self.token.env)
-
-    @property
-    def editable(self) -> tuple[VariableDef, ...]:
-        """Variables the viewer may set (none unless the dashboard allows it)."""
-        if not self.dashboard.embed.allow_viewer_variables:
-            return ()
-        return tuple(
-            v for v in self.dashboard.variables if not v.hidden and v.name not in self.token.env
-        )
+    editable: tuple[VariableDef, ...]  # what the viewer may set
+    locked: frozenset[str]  # set by the token's env: no viewer can change them
+    expires_at: float | None  # the token's exp; None when no token limits the view
+    allow_csv: bool
+    token: VerifiedToken | None = None
 
     @property
     def usage_value(self) -> str:
         return usage_value(self.dashboard, self.values)
 
 
+def _embed_editable(dashboard: DashboardDef, token: VerifiedToken) -> tuple[VariableDef, ...]:
+    """Variables an embed viewer may set (none unless the dashboard allows it)."""
+    if not dashboard.embed.allow_viewer_variables:
+        return ()
+    return tuple(v for v in dashboard.variables if not v.hidden and v.name not in token.env)
+
+
 def viewer_choices(
-    dashboard: DashboardDef, token: VerifiedToken, viewer: Mapping[str, Sequence[str]]
+    dashboard: DashboardDef,
+    editable: Sequence[VariableDef],
+    viewer: Mapping[str, Sequence[str]],
 ) -> dict[str, object]:
-    """The viewer's raw ``var.NAME`` values, refused unless the dashboard lets viewers set them."""
+    """The viewer's raw ``var.NAME`` values, refused for any variable not in ``editable``."""
     chosen: dict[str, object] = {}
     for name, raws in viewer.items():
         variable = dashboard.variable(name)
@@ -62,7 +68,7 @@ def viewer_choices(
                 f"Variable {name[:40]!r} is not declared by this dashboard.",
                 code="unknown_variable",
             )
-        if not dashboard.embed.allow_viewer_variables or variable.hidden or name in token.env:
+        if variable not in editable:
             raise VariableError(
                 name,
                 f"Variable {name} is set by the application and cannot be changed.",
@@ -75,6 +81,56 @@ def viewer_choices(
         else:
             raise VariableError(name, f"Variable {name} takes one value, not {len(raws)}.")
     return chosen
+
+
+def embed_grant(
+    organization: OrganizationEntry,
+    dashboard: DashboardDef,
+    token: VerifiedToken,
+    viewer: Mapping[str, Sequence[str]],
+) -> Grant:
+    """An embed request's grant: the token's env locked, the viewer's choices where allowed."""
+    editable = _embed_editable(dashboard, token)
+    given = {**viewer_choices(dashboard, editable, viewer), **token.env}
+    return Grant(
+        organization,
+        dashboard,
+        resolve_values(dashboard.variables, given),
+        editable,
+        frozenset(token.env),
+        token.exp,
+        dashboard.embed.allow_csv,
+        token,
+    )
+
+
+def member_grant(
+    organization: OrganizationEntry,
+    dashboard: DashboardDef,
+    viewer: Mapping[str, Sequence[str]],
+) -> Grant:
+    """A signed-in member's request: every variable is theirs to set, CSV always allowed.
+
+    Call it only after the member's session and role were checked (``dashlet.web``).
+    """
+    given = viewer_choices(dashboard, dashboard.variables, viewer)
+    return _member(organization, dashboard, resolve_values(dashboard.variables, given))
+
+
+def member_page_grant(organization: OrganizationEntry, dashboard: DashboardDef) -> Grant:
+    """The native view's page: each variable starts at its default, none refused for lacking one.
+
+    A required variable without a default starts empty: its charts are refused until the
+    member sets it. Call it only after the session check, as ``member_grant``.
+    """
+    with_default = [v for v in dashboard.variables if v.default is not None]
+    return _member(organization, dashboard, resolve_values(with_default, {}))
+
+
+def _member(
+    organization: OrganizationEntry, dashboard: DashboardDef, values: dict[str, object]
+) -> Grant:
+    return Grant(organization, dashboard, values, dashboard.variables, frozenset(), None, True)
 
 
 class EmbedGate:
@@ -108,12 +164,13 @@ class EmbedGate:
         now: dt.datetime,
         *,
         legacy: bool = False,
-    ) -> EmbedGrant:
+    ) -> Grant:
         """Every check of the SPEC for one request; refusals are counted per dashboard."""
         try:
             if legacy and not organization.info.legacy_enabled:
                 raise Refusal(code="legacy_disabled")
-            return self._grant(organization, dashboard, token, viewer, now)
+            verified = self._verify(organization, dashboard, token, now)
+            return embed_grant(organization, dashboard, verified, viewer)
         except DashletError as refusal:
             self.usage.record_refusal(dashboard.id, refusal.code, now)
             raise
@@ -126,20 +183,20 @@ class EmbedGate:
         now: dt.datetime,
         *,
         legacy: bool = False,
-    ) -> EmbedGrant:
+    ) -> Grant:
         """Authorize a page load and count it (and its token, if never seen before)."""
         grant = self.authorize(organization, dashboard, token, {}, now, legacy=legacy)
+        assert grant.token is not None  # the gate's grants always carry their token
         self.usage.record_load(dashboard, grant.token, grant.usage_value, now, legacy=legacy)
         return grant
 
-    def _grant(
+    def _verify(
         self,
         organization: OrganizationEntry,
         dashboard: DashboardDef,
         token: str | None,
-        viewer: Mapping[str, Sequence[str]],
         now: dt.datetime,
-    ) -> EmbedGrant:
+    ) -> VerifiedToken:
         verified = self.tokens.verify(
             token,
             keys=organization.keys_at(now),
@@ -151,7 +208,4 @@ class EmbedGate:
         organization.revocations.check(verified)
         if not dashboard.embed.enabled:
             raise Refusal(code="embedding_disabled")
-        given = {**viewer_choices(dashboard, verified, viewer), **verified.env}
-        return EmbedGrant(
-            organization, dashboard, verified, resolve_values(dashboard.variables, given)
-        )
+        return verified

@@ -1,19 +1,20 @@
-"""Filter options for viewers, computed under the token's locked values.
+"""Filter options for viewers, computed under the grant's values.
 
 A dropdown's ``choices_sql`` runs with the signed ``env`` values bound (a tenant's regions, never
-every tenant's), through the same engine, cache and single-flight as charts.
+every tenant's), or for a signed-in member with the values they chose, through the same engine,
+cache and single-flight as charts.
 """
 
 from __future__ import annotations
 
-from dashlet.embed.access import EmbedGrant
+from dashlet.embed.access import Grant
 from dashlet.errors import NotFound, VariableError
 from dashlet.query.engine import QueryEngine
 
 CHOICES_TTL = 300  # seconds, when the dashboard itself does not cache
 
 
-async def choices_for(engine: QueryEngine, grant: EmbedGrant, name: str) -> list[object]:
+async def choices_for(engine: QueryEngine, grant: Grant, name: str) -> list[object]:
     """The options of variable ``name`` for this grant: static ``choices`` or its SQL's first column."""
     variable = grant.dashboard.variable(name)
     if variable is None:

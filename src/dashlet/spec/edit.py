@@ -9,6 +9,7 @@ changes a source), and the file keeps the slug of the dashboard being edited.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,12 +18,14 @@ from typing import Any
 
 from dashlet.errors import SpecError, SpecProblem
 from dashlet.spec.apply import ApplyReport, EmbedCheck, apply_loaded
+from dashlet.spec.document import YamlSyntaxError, read_yaml
 from dashlet.spec.export import dashboard_entry, dump_yaml
 from dashlet.spec.loader import DASHBOARDS_DIR, LoadedDashboard, read_dashboard_file
 from dashlet.store.dashboards import get_dashboard
 from dashlet.store.database import Database
 from dashlet.store.sources import list_sources
 
+TEXT_FILE = "dashboard.yaml"  # how problems name YAML text that is not yet a stored dashboard's
 # Stands for "the caller did not say which version it edited": no conflict check.
 ANY_VERSION = -1
 
@@ -47,6 +50,26 @@ def read_document(db: Database, org_slug: str, slug: str) -> DashboardDocument:
 def document_text(document: Mapping[str, Any]) -> str:
     """The YAML file a document (the structure ``read_document`` gives) is written as."""
     return dump_yaml(dict(document))
+
+
+def parse_document(text: str) -> dict[str, Any]:
+    """YAML text as a document, read as the loader reads a file: SpecError (with the line) else.
+
+    Only the YAML is read here, not the dashboard's rules: the editor's form shows the result.
+    """
+    try:
+        data = read_yaml(text).data
+    except YamlSyntaxError as error:
+        raise SpecError([SpecProblem(TEXT_FILE, error.line, "", error.message)]) from None
+    if not isinstance(data, dict):
+        message = "A dashboard file is a mapping: slug, title, source, charts..."
+        raise SpecError([SpecProblem(TEXT_FILE, 1, "", message)])
+    try:
+        json.dumps(data, allow_nan=False)
+    except ValueError:
+        message = "Numbers must be finite (no .inf or .nan)."
+        raise SpecError([SpecProblem(TEXT_FILE, None, "", message)]) from None
+    return data
 
 
 def document_file(slug: str) -> str:

@@ -1,7 +1,8 @@
-"""``/o/{org}/dashboards``: the list, and the native view (the embed page in a frame).
+"""``/o/{org}/dashboards``: the list, and the native view (the dashboard page in a frame).
 
-The native view signs a short token for the signed-in member with the hidden variables they
-type in, and frames the embed page with it: the same renderer and filters as an embed.
+The frame is ``member_routes``' ``/view``: the embed page's renderer and filters, authorized by
+the session, every variable editable. ``var.NAME`` parameters given to this page pass through
+to the frame, so a link can preselect filters.
 """
 
 from __future__ import annotations
@@ -12,14 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dashlet.auth.roles import Action
-from dashlet.embed.urls import embed_page_url, sign_embed_token
-from dashlet.errors import VariableError
 from dashlet.store.dashboards import get_dashboard, list_dashboards
-from dashlet.web.admin_env import typed_env, typed_text
 from dashlet.web.admin_pages import admin_view, member, page
+from dashlet.web.data_routes import VARIABLE_PREFIX
 from dashlet.web.embed_routes import services
-
-NATIVE_TOKEN_TTL = 15 * 60  # a member's view; the page asks for a reload after this
 
 
 @admin_view
@@ -29,34 +26,26 @@ async def dashboards_page(request: Request) -> Response:
     return page(request, "dashboards.html", {"me": me, "dashboards": dashboards})
 
 
+def frame_url(request: Request, org: str, slug: str) -> str:
+    """The ``/view`` URL this page frames: no title of its own, the page's ``var.*`` passed on."""
+    chosen = [
+        (key, value)
+        for key, value in request.query_params.multi_items()
+        if key.startswith(VARIABLE_PREFIX)
+    ]
+    return f"/o/{org}/dashboards/{slug}/view?" + urlencode([("title", "false"), *chosen])
+
+
 @admin_view
 async def dashboard_page(request: Request) -> Response:
-    """The dashboard for a member: hidden variables typed in the page, the rest in the frame."""
+    """A dashboard for a member: the native view in a frame that grows with its content."""
     me = member(request, Action.READ_DASHBOARDS)
-    found = services(request)
-    dashboard = get_dashboard(found.db, me.org, request.path_params["slug"])
-    fields = dict(request.query_params)
-    problem, frame_url = None, None
-    try:
-        env = typed_env(dashboard, fields)
-    except VariableError as error:
-        problem, env = error.message, {}
-    missing = [v.name for v in dashboard.variables if v.required and v.name not in env]
-    if dashboard.embed.enabled and not missing and problem is None:
-        secret = found.directory.organization(me.org).current_secret.decode()
-        token = sign_embed_token(
-            dashboard.organization_id, dashboard.id, secret, env, NATIVE_TOKEN_TTL
-        )
-        frame_url = (
-            embed_page_url("", me.org, dashboard.slug) + "?" + urlencode({"embed_token": token})
-        )
+    dashboard = get_dashboard(services(request).db, me.org, request.path_params["slug"])
     context = {
         "me": me,
         "dashboard": dashboard,
-        "hidden": [v for v in dashboard.variables if v.hidden or v.required],
-        "typed": typed_text(fields),
-        "missing": missing,
-        "problem": problem,
-        "frame_url": frame_url,
+        "frame_url": frame_url(request, me.org, dashboard.slug),
+        "may_edit": me.may(Action.APPLY_DASHBOARDS),
+        "may_embed": me.may(Action.MANAGE_EMBED),
     }
     return page(request, "dashboard.html", context)

@@ -43,6 +43,7 @@ NOTICES = {
     "member_added": "The member was added.",
     "member_changed": "The member's role was changed.",
     "member_removed": "The member was removed.",
+    "api_key_revoked": "The API key was revoked: requests with it are refused from now on.",
 }
 
 

@@ -7,14 +7,17 @@ from starlette.routing import BaseRoute, Route
 
 from dashlet.web import (
     admin_account,
+    admin_api_keys,
     admin_audit,
     admin_dashboards,
+    admin_editor,
     admin_embed_panel,
     admin_embedding,
     admin_members,
     admin_sources,
     admin_usage,
 )
+from dashlet.web.member_routes import member_routes
 
 GET, POST = ["GET"], ["POST"]
 ORG = "/o/{org}"
@@ -33,7 +36,11 @@ def admin_routes() -> list[BaseRoute]:
         Route("/account/password", admin_account.password_page, methods=GET),
         Route("/account/password", admin_account.change_password, methods=POST),
         Route(ORG + "/dashboards", admin_dashboards.dashboards_page, methods=GET),
+        # Before DASHBOARD, which "new" would otherwise match as a slug.
+        Route(ORG + "/dashboards/new", admin_editor.new_page, methods=GET),
         Route(DASHBOARD, admin_dashboards.dashboard_page, methods=GET),
+        Route(DASHBOARD + "/edit", admin_editor.edit_page, methods=GET),
+        *member_routes(),  # the native view's page and data, framed by the page above
         Route(DASHBOARD + "/embed", admin_embed_panel.embed_panel, methods=GET),
         Route(DASHBOARD + "/embed", admin_embed_panel.save_embed_settings, methods=POST),
         Route(DASHBOARD + "/embed/preview", admin_embed_panel.preview, methods=POST),
@@ -54,6 +61,9 @@ def admin_routes() -> list[BaseRoute]:
         Route(ORG + "/members", admin_members.invite, methods=POST),
         Route(ORG + "/members/{user_id:int}/role", admin_members.change_role, methods=POST),
         Route(ORG + "/members/{user_id:int}/remove", admin_members.remove, methods=POST),
+        Route(ORG + "/api-keys", admin_api_keys.api_keys_page, methods=GET),
+        Route(ORG + "/api-keys", admin_api_keys.create_key, methods=POST),
+        Route(ORG + "/api-keys/{key_id:int}/revoke", admin_api_keys.revoke_key, methods=POST),
         Route(ORG + "/audit", admin_audit.audit_page, methods=GET),
         Route(ORG + "/sources", admin_sources.sources_page, methods=GET),
         Route(ORG + "/sources", admin_sources.add_source, methods=POST),

@@ -50,6 +50,11 @@ class DocumentIn(Body):
         return self.yaml if self.yaml is not None else document_text(self.document or {})
 
 
+class ConvertedOut(Out):
+    document: dict[str, Any] = Field(description="The dashboard as JSON, read as apply reads YAML.")
+    yaml: str = Field(description="The same dashboard as YAML text.")
+
+
 class SaveIn(DocumentIn):
     base_version: int | None = Field(
         default=ANY_VERSION,

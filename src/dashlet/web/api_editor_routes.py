@@ -15,7 +15,7 @@ from starlette.requests import Request
 from dashlet.auth.principals import Principal
 from dashlet.auth.roles import Action, allows
 from dashlet.errors import NotFound
-from dashlet.spec.edit import read_document, save_document
+from dashlet.spec.edit import parse_document, read_document, save_document
 from dashlet.spec.preview import preview_chart
 from dashlet.spec.schema import ENCODING_KEYS, REQUIRED_ENCODING
 from dashlet.store.dashboards import get_dashboard
@@ -24,6 +24,8 @@ from dashlet.web.api_apply import embed_check
 from dashlet.web.api_dashboard_routes import DashboardSlug, record_apply
 from dashlet.web.api_editor_models import (
     ChartTypeOut,
+    ConvertedOut,
+    DocumentIn,
     DocumentOut,
     PreviewIn,
     PreviewOut,
@@ -56,6 +58,18 @@ def document(
         sources=[source.name for source in list_sources(db, who.organization)],
         chart_types=CHART_TYPES,
     )
+
+
+def convert(
+    body: DocumentIn, who: Annotated[Principal, authorize(Action.APPLY_DASHBOARDS)]
+) -> ConvertedOut:
+    """A dashboard document as both JSON and YAML, read and written as apply reads files.
+
+    Only the YAML syntax is checked: saving (or a dry run) checks the dashboard itself.
+    """
+    if body.yaml is not None:
+        return ConvertedOut(document=parse_document(body.yaml), yaml=body.yaml)
+    return ConvertedOut(document=body.document or {}, yaml=body.text())
 
 
 def save(

@@ -72,6 +72,7 @@ TABLE: list[tuple[str, str, Callable[..., Any], int]] = [
     ("PATCH", f"{ORG}/embedding", owner.change_embedding, 200),
     ("GET", f"{ORG}/dashboards", dashboards.dashboards, 200),
     ("POST", f"{ORG}/dashboards/apply", dashboards.apply, 200),
+    ("POST", f"{ORG}/dashboards/convert", editor.convert, 200),
     ("GET", f"{ORG}/dashboards/{{dashboard}}", dashboards.dashboard, 200),
     ("GET", f"{ORG}/dashboards/{{dashboard}}/embed", dashboards.embed_settings, 200),
     ("PATCH", f"{ORG}/dashboards/{{dashboard}}/embed", dashboards.change_embed_settings, 200),
@@ -102,7 +103,7 @@ TABLE: list[tuple[str, str, Callable[..., Any], int]] = [
 ]
 
 # Routes that take a dashboards-as-code folder or document rather than a small body.
-LARGE_BODIES = (dashboards.apply, editor.save, editor.preview)
+LARGE_BODIES = (dashboards.apply, editor.convert, editor.save, editor.preview)
 
 
 class ApiRoute(APIRoute):

@@ -1,17 +1,23 @@
-"""The embedded dashboard page: server-rendered shell plus the data the script needs."""
+"""The dashboard page: server-rendered shell plus the data the script needs.
+
+One page for two audiences: the embed page (``/d/...``, a token in the config) and a signed-in
+member's native view (``/o/{org}/dashboards/{slug}/view``, no token: the session cookie). A
+``PageSetup`` says where its data routes are, which token to send and who may frame it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from dashlet.embed.access import EmbedGrant
+from dashlet.embed.access import Grant
 from dashlet.query.sql import parse_sql
 from dashlet.store.definitions import ChartDef, DashboardDef, VariableDef
 from dashlet.web.assets import load_manifest
@@ -23,6 +29,15 @@ PAGE_SCRIPT = "embed-page.js"
 PAGE_STYLE = "embed-page.css"
 # Chart types drawn by the ECharts chunk; tables and numbers need only the page script.
 CANVAS_TYPES = frozenset({"bar", "line", "area", "pie", "scatter"})
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """What differs between the embed page and the native view."""
+
+    data_base: str  # the data routes' prefix: {data_base}/data, /charts/, /variables/
+    token: str  # the embed token the script sends; "" to send the session cookie instead
+    frame_ancestors: tuple[str, ...]  # who may frame the page (empty: any origin)
 
 
 def _json_ready(value: object) -> object:
@@ -38,7 +53,14 @@ def chart_variables(chart: ChartDef, editable: frozenset[str]) -> list[str]:
     return sorted(parse_sql(chart.sql).variables & editable)
 
 
-def _variable(variable: VariableDef, grant: EmbedGrant) -> dict[str, Any]:
+def choices_variables(variable: VariableDef, editable: frozenset[str]) -> list[str]:
+    """The other viewer-editable variables a filter's ``choices_sql`` uses: its options follow them."""
+    if variable.choices is not None or variable.choices_sql is None:
+        return []
+    return sorted((parse_sql(variable.choices_sql).variables & editable) - {variable.name})
+
+
+def _variable(variable: VariableDef, grant: Grant, editable: frozenset[str]) -> dict[str, Any]:
     return {
         "name": variable.name,
         "label": variable.label or variable.name,
@@ -48,21 +70,22 @@ def _variable(variable: VariableDef, grant: EmbedGrant) -> dict[str, Any]:
         "value": _json_ready(grant.values.get(variable.name)),
         "choices": _json_ready(variable.choices) if variable.choices is not None else None,
         "choicesFromServer": variable.choices is None and variable.choices_sql is not None,
+        "choicesVariables": choices_variables(variable, editable),
     }
 
 
-def page_config(grant: EmbedGrant, token: str, now: dt.datetime) -> dict[str, Any]:
+def page_config(grant: Grant, setup: PageSetup, now: dt.datetime) -> dict[str, Any]:
     """What the page script needs: where the data is, the token to send, charts and filters."""
     dashboard = grant.dashboard
-    base = f"/d/{grant.organization.info.slug}/{dashboard.slug}"
+    base = setup.data_base
     editable = frozenset(variable.name for variable in grant.editable)
     return {
         "version": 1,
         "dataUrl": f"{base}/data",
         "chartUrl": f"{base}/charts/",
         "choicesUrl": f"{base}/variables/",
-        "token": token,
-        "expiresAt": grant.token.exp,
+        "token": setup.token,
+        "expiresAt": grant.expires_at,
         "serverTime": now.timestamp(),
         "charts": [
             {
@@ -76,9 +99,9 @@ def page_config(grant: EmbedGrant, token: str, now: dt.datetime) -> dict[str, An
             }
             for chart in dashboard.charts
         ],
-        "variables": [_variable(variable, grant) for variable in grant.editable],
-        "allowCsv": dashboard.embed.allow_csv,
-        "frameAncestors": list(grant.organization.info.frame_ancestors),
+        "variables": [_variable(variable, grant, editable) for variable in grant.editable],
+        "allowCsv": grant.allow_csv,
+        "frameAncestors": list(setup.frame_ancestors),
     }
 
 
@@ -108,7 +131,8 @@ def _grid(version: _Version) -> str:
     return render("embed_grid.html", {"charts": version.dashboard.charts})
 
 
-def render_embed_page(request: Request, grant: EmbedGrant, token: str) -> Response:
+def render_embed_page(request: Request, grant: Grant, setup: PageSetup) -> Response:
+    """The page for ``grant``; ``?theme=`` and ``?title=false`` choose how it looks."""
     theme = request.query_params.get("theme", "light")
     nonce = secrets.token_urlsafe(16)
     manifest = load_manifest()
@@ -122,11 +146,11 @@ def render_embed_page(request: Request, grant: EmbedGrant, token: str) -> Respon
             "theme": theme if theme in THEMES else "light",
             "theme_variables": dict(grant.dashboard.theme),
             "nonce": nonce,
-            "config": script_safe_json(page_config(grant, token, dt.datetime.now(dt.UTC))),
+            "config": script_safe_json(page_config(grant, setup, dt.datetime.now(dt.UTC))),
             "script_url": manifest.url(PAGE_SCRIPT),
             "style_url": manifest.url(PAGE_STYLE),
             "preload_urls": manifest.preloads(PAGE_SCRIPT, lazy=draws_canvas),
         },
     )
-    headers = embed_html_headers(grant.organization.info.frame_ancestors, style_nonce=nonce)
+    headers = embed_html_headers(setup.frame_ancestors, style_nonce=nonce)
     return Response(body, headers=headers, media_type="text/html")

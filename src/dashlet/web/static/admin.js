@@ -37,4 +37,20 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // The native dashboard view: its frame grows with the dashboard (dashlet-embed.js), and the
+  // address bar keeps the filters as var.NAME, so a reload or a shared link shows the same.
+  const nativeFrame = document.querySelector("iframe[data-native-dashboard]");
+  if (nativeFrame && window.Dashlet) {
+    window.Dashlet.mount(nativeFrame, {
+      onEvent(name, detail) {
+        if (name !== "filters-changed") return;
+        const url = new URL(window.location.href);
+        for (const key of [...url.searchParams.keys()]) if (key.startsWith("var.")) url.searchParams.delete(key);
+        for (const [key, value] of Object.entries(detail.values || {})) {
+          for (const item of [].concat(value === null ? [] : value)) url.searchParams.append("var." + key, String(item));
+        }
+        window.history.replaceState(null, "", url);
+      },
+    });
+  }
 });
