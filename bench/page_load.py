@@ -1,20 +1,23 @@
 """The embedded page in headless Chromium: bytes on the wire for a first load of the demo's
 main dashboard (HTML, JS, CSS and data, as compressed by the server), and the time from
-navigation to every chart painted with a warm result cache, as a ratio to loading one static
+navigation to every chart drawn with a warm result cache, as a ratio to loading one static
 HTML page of the same size in the same run (served by the baseline Starlette app with the same
-uvicorn settings, since Dashlet serves no arbitrary HTML). Each load uses a fresh browser
-context, so the browser's own cache never helps either side."""
+uvicorn settings, since Dashlet serves no arbitrary HTML).
+
+Times are read inside the page (``performance.now()`` when the last card settles, against the
+static page's load event), so the driver's polling is in neither. A first view uses a fresh
+browser context (nothing cached, as for a new viewer); a repeat view loads the page again in the
+same context (scripts from the browser's cache, as for a returning viewer)."""
 
 from __future__ import annotations
 
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bench.demo import Demo
 from bench.measure import Measurement
@@ -36,6 +39,12 @@ ALL_PAINTED = """() => {
   const cards = [...document.querySelectorAll('[data-chart]')];
   return cards.length > 0 && cards.every((card) => card.dataset.state);
 }"""
+# Notes the page's time whenever a card settles (its data-state set after drawing).
+RECORD_SETTLED = """
+window.__settled = 0;
+new MutationObserver(() => { window.__settled = performance.now(); })
+  .observe(document, {attributes: true, subtree: true, attributeFilter: ['data-state']});
+"""
 ROUNDS = 7
 
 
@@ -58,17 +67,34 @@ def first_load_bytes(browser: Browser, url: str) -> tuple[int, int]:
     return sum(received), len(received)
 
 
-def seconds_to(browser: Browser, url: str, ready: str | None) -> float:
-    """Seconds from navigation to ``ready`` (a JS predicate) or to the load event."""
-    context = browser.new_context()
-    page = context.new_page()
-    started = time.perf_counter()
+def painted_ms(page: Page, url: str) -> float:
+    """Milliseconds from navigation to the last card drawn, as the page's own clock tells."""
     page.goto(url, wait_until="load")
-    if ready is not None:
-        page.wait_for_function(ready, timeout=30_000, polling="raf")
-    elapsed = time.perf_counter() - started
+    page.wait_for_function(ALL_PAINTED, timeout=30_000)
+    settled: float = page.evaluate("window.__settled")
+    return settled
+
+
+def loaded_ms(page: Page, url: str) -> float:
+    """Milliseconds from navigation to the load event, as the page's own clock tells."""
+    page.goto(url, wait_until="load")
+    loaded: float = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    return loaded
+
+
+def views(browser: Browser, url: str, static_url: str) -> tuple[float, float, float]:
+    """One round: a first view, a repeat view (same context), and the static page's load."""
+    context = browser.new_context()
+    context.add_init_script(RECORD_SETTLED)
+    page = context.new_page()
+    first = painted_ms(page, url)
+    page.goto("about:blank")
+    repeat = painted_ms(page, url)
     context.close()
-    return elapsed
+    context = browser.new_context()
+    static = loaded_ms(context.new_page(), static_url)
+    context.close()
+    return first, repeat, static
 
 
 def run(demo: Demo, repeats: int) -> list[Measurement]:
@@ -93,13 +119,10 @@ def run(demo: Demo, repeats: int) -> list[Measurement]:
                 prepare_baseline(Path(folder), secret, b"{}", b"")
                 (Path(folder) / "static.html").write_bytes(static_page(transfer))
                 with server(baseline_command(), {"BENCH_BASELINE_DIR": folder}) as theirs:
-                    ours_s, theirs_s, ratios = [], [], []
-                    for _ in range(min(repeats, ROUNDS)):
-                        mine = seconds_to(browser, url, ALL_PAINTED)
-                        plain = seconds_to(browser, f"{theirs}/static.html", None)
-                        ours_s.append(mine)
-                        theirs_s.append(plain)
-                        ratios.append(mine / plain)
+                    rounds = [
+                        views(browser, url, f"{theirs}/static.html")
+                        for _ in range(min(repeats, ROUNDS))
+                    ]
             finally:
                 browser.close()
     return [
@@ -111,13 +134,16 @@ def run(demo: Demo, repeats: int) -> list[Measurement]:
             goal=f"<= {BUDGET_BYTES // 1000} KB",
             met=transfer <= BUDGET_BYTES,
         ),
-        Measurement(
-            NAME,
-            "navigation to all charts painted (warm result cache) vs a static page of that size",
-            statistics.median(ours_s) * 1000,
-            "ms",
-            baseline=statistics.median(theirs_s) * 1000,
-            paired_ratio=statistics.median(ratios),
+        *(
+            Measurement(
+                NAME,
+                f"{view} view: navigation to every chart drawn vs a static page of that size",
+                statistics.median(r[index] for r in rounds),
+                "ms",
+                baseline=statistics.median(r[2] for r in rounds),
+                paired_ratio=statistics.median(r[index] / r[2] for r in rounds),
+            )
+            for index, view in ((0, "first"), (1, "repeat"))
         ),
     ]
 

@@ -5,7 +5,7 @@ import type { BarSeriesOption, LineSeriesOption, PieSeriesOption, ScatterSeriesO
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from "echarts/components";
 import type { ComposeOption } from "echarts/core";
 import type { ChartConfig, Result } from "../page/config";
-import { dateAxisFormatter, formatAxisNumber, formatValue, humanize } from "../page/format";
+import { dateAxisFormatter, formatAxisNumber, formatValue, humanize, numberFormat } from "../page/format";
 import type { ChartTheme } from "./theme";
 
 export type Option = ComposeOption<
@@ -167,7 +167,7 @@ export function pieOption(chart: ChartConfig, result: Result, theme: ChartTheme)
   const data = result.rows.map((row) => ({ name: row[label] === null ? "(none)" : String(row[label]), value: asNumber(row[value]) ?? 0 }));
   const total = data.reduce((sum, slice) => sum + Math.max(slice.value, 0), 0);
   const share = new Map(data.map((slice) => [slice.name, total > 0 ? slice.value / total : 0]));
-  const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
+  const percent = numberFormat({ style: "percent", maximumFractionDigits: 1 });
   const legend = base(theme, true).legend as LegendComponentOption;
   return {
     ...base(theme, false),

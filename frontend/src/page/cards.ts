@@ -3,7 +3,7 @@
 
 import type { DrawnChart } from "../charts/index";
 import type { ChartConfig, Problem, Result } from "./config";
-import { formatComputedAt } from "./format";
+import { dateFormat, formatComputedAt } from "./format";
 import { renderNumber } from "./number";
 import { renderTable, shownColumns } from "./table";
 
@@ -159,7 +159,7 @@ export class Card {
   private asOf(result: Result): Node[] {
     const time = element("time", "dashlet-as-of", `As of ${formatComputedAt(result.computed_at)}`);
     time.dateTime = result.computed_at;
-    time.title = `Computed ${new Date(result.computed_at).toLocaleString()} in ${Math.round(result.duration_ms)} ms`;
+    time.title = `Computed ${dateFormat({ dateStyle: "medium", timeStyle: "medium" }).format(new Date(result.computed_at))} in ${Math.round(result.duration_ms)} ms`;
     const parts: Node[] = [time];
     if (result.cached) {
       const cached = element("span", "dashlet-cached", "cached");

@@ -1,14 +1,27 @@
 // Display formatting of result values: numbers by the chart's `format`, dates without
 // time-zone surprises, column names made readable.
 
-const cache = new Map<string, Intl.NumberFormat>();
+// Making an Intl formatter loads locale data (milliseconds each, on every card of a page):
+// one per set of options, made on first use.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+export function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = JSON.stringify(options);
-  let found = cache.get(key);
+  let found = numberFormats.get(key);
   if (!found) {
     found = new Intl.NumberFormat(undefined, options);
-    cache.set(key, found);
+    numberFormats.set(key, found);
+  }
+  return found;
+}
+
+export function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify(options);
+  let found = dateFormats.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(undefined, options);
+    dateFormats.set(key, found);
   }
   return found;
 }
@@ -59,7 +72,7 @@ export function formatDate(text: string, type: string): string {
   const options: Intl.DateTimeFormatOptions =
     type === "date" ? { dateStyle: "medium" } : { dateStyle: "medium", timeStyle: "short" };
   if (naive) options.timeZone = "UTC";
-  return new Intl.DateTimeFormat(undefined, options).format(date);
+  return dateFormat(options).format(date);
 }
 
 /** Axis labels for dates: "Jul 25" when every value is a month start, else "Jul 3". */
@@ -68,7 +81,7 @@ export function dateAxisFormatter(values: readonly unknown[]): (text: string) =>
   const options: Intl.DateTimeFormatOptions = monthly
     ? { month: "short", year: "2-digit", timeZone: "UTC" }
     : { month: "short", day: "numeric", timeZone: "UTC" };
-  const format = new Intl.DateTimeFormat(undefined, options);
+  const format = dateFormat(options);
   return (text) => {
     const date = new Date(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : `${text.slice(0, 19)}Z`);
     return Number.isNaN(date.getTime()) ? text : format.format(date);
@@ -100,8 +113,5 @@ export function formatComputedAt(iso: string, now: Date = new Date()): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const sameDay = date.toDateString() === now.toDateString();
-  return new Intl.DateTimeFormat(
-    undefined,
-    sameDay ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" },
-  ).format(date);
+  return dateFormat(sameDay ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" }).format(date);
 }

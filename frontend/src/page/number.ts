@@ -1,7 +1,7 @@
 // A number chart: one big value, optionally compared with another column (last period).
 
 import type { ChartConfig, Result } from "./config";
-import { formatNumber, humanize } from "./format";
+import { formatNumber, humanize, numberFormat } from "./format";
 
 function columnValue(result: Result, name: unknown): number | null {
   const index = typeof name === "string" ? result.columns.findIndex((c) => c.name === name) : 0;
@@ -40,7 +40,7 @@ function comparison(value: number | null, base: number | null, name: string, for
   const delta = document.createElement("span");
   delta.className = "dashlet-delta";
   const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "■";
-  const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(change);
+  const percent = numberFormat({ style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(change);
   delta.textContent = `${arrow} ${percent}`;
   delta.setAttribute("aria-label", `${direction === "up" ? "up" : direction === "down" ? "down" : "unchanged"} ${percent}`);
   line.append(delta, ` ${against}`);
