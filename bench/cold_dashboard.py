@@ -51,6 +51,7 @@ async def measure(demo: Demo, repeats: int) -> list[Measurement]:
     engine = QueryEngine(demo.settings)
     raw = engine.engines.engine_for(dashboard.source).raw_connection()
     driver = raw.driver_connection  # a DuckDB connection of the same database
+    assert driver is not None
     worker = ThreadPoolExecutor(1)
     loop = asyncio.get_running_loop()
 
@@ -86,13 +87,13 @@ async def measure(demo: Demo, repeats: int) -> list[Measurement]:
             runs: dict[str, list[float]] = {side: [] for side in times}
             for side in (*times, *reversed(times)):
                 if side in ("engine", "concurrent"):
-                    seconds = await through_engine(values, concurrent=side == "concurrent")
+                    took = await through_engine(values, concurrent=side == "concurrent")
                 else:
-                    seconds = await through_driver(statements, threaded=side == "threaded")
-                runs[side].append(seconds)
+                    took = await through_driver(statements, threaded=side == "threaded")
+                runs[side].append(took)
             if round_:
-                for side, seconds in runs.items():
-                    times[side].append(min(seconds))
+                for side, both in runs.items():
+                    times[side].append(min(both))
     finally:
         worker.shutdown()
         raw.close()
