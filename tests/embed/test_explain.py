@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from dashlet.embed.explain import Check, explain_token
+from dashlet.embed.revocation import RevocationRules
 from dashlet.embed.tokens import TokenKeys
 from dashlet.store.definitions import DashboardDef
+from dashlet.store.revocations import RevocationInfo
 from tests.embed import (
     DASHBOARD_ID,
     NOW,
@@ -224,3 +228,73 @@ def test_digest_is_shown_for_revocation(dashboard: DashboardDef) -> None:
         explain(token, dashboard)["digest"].detail
         == explain(token + "=", dashboard)["digest"].detail
     )
+
+
+def rule(**fields: object) -> RevocationInfo:
+    """A revocation rule as the store hands it to the directory."""
+    values: dict[str, object] = {
+        "id": 1,
+        "organization_id": ORGANIZATION_ID,
+        "dashboard_id": None,
+        "kind": "jti",
+        "token_digest": None,
+        "jti": None,
+        "issued_before": None,
+        "env_name": None,
+        "env_value": None,
+        "created_at": dt.datetime.now(dt.UTC),
+    }
+    values.update(fields)
+    return RevocationInfo(**values)  # type: ignore[arg-type]
+
+
+def explain_with_rules(
+    token: str, dashboard: DashboardDef, *rules: RevocationInfo
+) -> dict[str, Check]:
+    checks = explain_token(
+        token,
+        keys=KEYS,
+        organization_id=ORGANIZATION_ID,
+        dashboards=dashboard,
+        now=NOW,
+        leeway=60,
+        revocations=RevocationRules(rules),
+    )
+    return {check.name: check for check in checks}
+
+
+def test_a_revoked_token_fails_the_revocation_check_naming_the_rule(
+    dashboard: DashboardDef,
+) -> None:
+    token = sign(claims(env={"TENANT": 7}, jti="leaked-7"))
+    checks = explain_with_rules(token, dashboard, rule(jti="leaked-7"))
+    assert failed(checks) == ["revocation", "embedding"]  # the test dashboard is not embedded
+    assert "'leaked-7'" in checks["revocation"].detail
+
+
+def test_a_token_without_iat_is_revoked_as_issued_a_day_before_its_exp(
+    dashboard: DashboardDef,
+) -> None:
+    cutoff = dt.datetime.fromtimestamp(NOW, dt.UTC)
+    token = sign(claims(env={"TENANT": 7}, exp=NOW + 600))
+    checks = explain_with_rules(token, dashboard, rule(kind="issued_before", issued_before=cutoff))
+    assert checks["revocation"].ok is False
+    assert "no iat" in checks["revocation"].detail
+
+
+def test_a_token_no_rule_covers_passes_revocation_and_reports_embedding_off(
+    dashboard: DashboardDef,
+) -> None:
+    token = sign(claims(env={"TENANT": 7}))
+    checks = explain_with_rules(token, dashboard, rule(env_name="TENANT", env_value=8))
+    assert checks["revocation"].ok is True
+    assert (checks["embedding"].ok, checks["embedding"].detail) == (False, "off for this dashboard")
+
+
+def test_revocation_is_not_checked_for_a_token_that_fails_earlier(
+    dashboard: DashboardDef,
+) -> None:
+    token = sign(claims(env={"TENANT": 7}, jti="leaked-7"), secret=OTHER_SECRET)
+    checks = explain_with_rules(token, dashboard, rule(jti="leaked-7"))
+    assert checks["revocation"].ok is None
+    assert failed(checks) == ["signature"]

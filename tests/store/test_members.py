@@ -44,7 +44,12 @@ def test_a_role_change_is_audited_with_who_made_it(
     assert (event.actor, event.action, event.detail) == (
         "ann@example.com",
         "member.role_changed",
-        {"user_id": acme["bob"].user_id, "from": "viewer", "to": "editor"},
+        {
+            "user_id": acme["bob"].user_id,
+            "email": "bob@example.com",
+            "from": "viewer",
+            "to": "editor",
+        },
     )
 
 

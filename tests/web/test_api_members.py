@@ -59,7 +59,12 @@ async def test_role_changes_are_audited_with_who_made_them(api: ApiWorld) -> Non
     assert response.json()["role"] == "editor"
     event = list_events(api.db, "acme")[0]
     assert (event.action, event.actor) == ("member.role_changed", caller.name)
-    assert event.detail == {"user_id": viewer.user_id, "from": "viewer", "to": "editor"}
+    assert event.detail == {
+        "user_id": viewer.user_id,
+        "email": viewer.email,
+        "from": "viewer",
+        "to": "editor",
+    }
 
 
 async def test_the_last_owner_stays(api: ApiWorld) -> None:

@@ -22,6 +22,7 @@ from dashlet.cli.context import (
 from dashlet.cli.org_commands import secret_group
 from dashlet.config import Settings
 from dashlet.embed.explain import explain_token
+from dashlet.embed.revocation import RevocationRules
 from dashlet.embed.tokens import TokenKeys, token_digest
 from dashlet.errors import ConfigError
 from dashlet.store import organizations, revocations
@@ -196,6 +197,7 @@ def token_explain(settings: Settings, token: str, org_slug: str) -> None:
         dashboards=dashboards,
         now=now,
         leeway=settings.token_leeway,
+        revocations=RevocationRules(revocations.list_revocations(db, org_slug)),
     )
     table = Table("check", "verdict", "detail", title=f"Token for organization {org_slug!r}")
     for check in checks:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
+from dashlet.embed.revocation import RevocationRules
 from dashlet.embed.tokens import (
     ALGORITHM,
     MAX_EXP_AHEAD,
@@ -37,6 +38,7 @@ from dashlet.embed.tokens import (
     parse_payload,
     split_token,
     token_size,
+    verify_embed_token,
 )
 from dashlet.errors import DashletError
 from dashlet.store.definitions import DashboardDef
@@ -222,11 +224,14 @@ def explain_token(
     dashboards: Mapping[int, DashboardDef] | DashboardDef | None,
     now: float,
     leeway: float,
+    revocations: RevocationRules | None = None,
 ) -> list[Check]:
     """Every check of ``token`` in the SPEC's order, with its verdict; never the secrets.
 
     ``dashboards`` is the organization's dashboards by id (the token's ``dashboard`` claim picks
     one), the one dashboard the token must be for, or None to skip dashboard and variable checks.
+    With ``revocations`` (and keys and a dashboard), the checks after the token's own follow:
+    revocation rules, then whether the dashboard's embedding is on.
     """
     sized = _attempt(lambda: check_size(token))
     if isinstance(sized, DashletError) and sized.code == "token_missing":
@@ -249,8 +254,7 @@ def explain_token(
     unverified = "" if signature.ok else " (signature not verified)"
     dashboard_check, dashboard = _dashboard_check(payload, dashboards)
     clock = dt.datetime.fromtimestamp(now, dt.UTC).isoformat(timespec="seconds")
-    return [
-        *checks,
+    checks += [
         Check("payload", True, _show(payload, limit=2000) + unverified),
         _organization_check(payload, organization_id),
         dashboard_check,
@@ -260,4 +264,27 @@ def explain_token(
         _not_before_check(payload, "iat", now, leeway),
         *_env_checks(payload, dashboard),
         _jti_check(payload),
+    ]
+    if revocations is None or keys is None or dashboard is None:
+        return checks
+    if any(check.ok is False for check in checks):
+        skipped = "not checked: the token fails a check above"
+        return [*checks, Check("revocation", None, skipped), Check("embedding", None, skipped)]
+    verified = verify_embed_token(
+        token,
+        keys=keys,
+        organization_id=organization_id,
+        dashboard=dashboard,
+        now=now,
+        leeway=leeway,
+    )
+    covering = revocations.covering(verified)
+    return [
+        *checks,
+        Check("revocation", covering is None, covering or "no revocation rule covers this token"),
+        Check(
+            "embedding",
+            dashboard.embed.enabled,
+            "on for this dashboard" if dashboard.embed.enabled else "off for this dashboard",
+        ),
     ]

@@ -54,20 +54,30 @@ class RevocationRules:
 
     def check(self, token: VerifiedToken) -> None:
         """Refuse with ``token_revoked`` when any rule covers this token."""
-        if self and self._covers(token):
+        if self and self.covering(token) is not None:
             raise Refusal(code="token_revoked")
 
-    def _covers(self, token: VerifiedToken) -> bool:
-        if token.digest in self.digests or (token.jti is not None and token.jti in self.jtis):
-            return True
+    def covering(self, token: VerifiedToken) -> str | None:
+        """The rule that covers ``token``, in words (token explain says it), or None."""
+        if token.digest in self.digests:
+            return "a rule revokes this very token (its digest)"
+        if token.jti is not None and token.jti in self.jtis:
+            return f"a rule revokes jti {token.jti!r}"
         # Without iat, a token counts as issued as early as its exp allows (fail closed).
         issued = token.iat if token.iat is not None else token.exp - MAX_TOKEN_LIFETIME
         for scope in (None, token.dashboard_id):
             cutoff = self.issued_before.get(scope)
             if cutoff is not None and issued < cutoff:
-                return True
+                which = "every dashboard's" if scope is None else "this dashboard's"
+                when = dt.datetime.fromtimestamp(cutoff, dt.UTC).isoformat(timespec="seconds")
+                unknown = " (it has no iat: counted as issued 24 h before its exp)"
+                return (
+                    f"a rule revokes {which} tokens issued before {when.replace('+00:00', 'Z')}"
+                    + (unknown if token.iat is None else "")
+                )
         for scope, name, values in self.env:
             in_scope = scope in (None, token.dashboard_id) and name in token.env
-            if in_scope and _texts(token.env[name]) & values:
-                return True
-        return False
+            matched = _texts(token.env[name]) & values if in_scope else set()
+            if matched:
+                return f"a rule revokes tokens whose env {name} is {sorted(matched)[0]!r}"
+        return None

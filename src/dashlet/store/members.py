@@ -128,13 +128,14 @@ def change_role(db: Database, org_slug: str, user_id: int, role: str, *, actor: 
     with db.session() as session:
         organization_id, membership = _locked_membership(session, org_slug, user_id)
         before = membership.role
+        email = session.get_one(User, user_id).email
         if before != role:
             membership.role = role
             if before == "owner":
                 _require_an_owner(session, organization_id)
-            detail = {"user_id": user_id, "from": before, "to": role}
+            # The email too: the log is read by people, and a user id says nothing to them.
+            detail = {"user_id": user_id, "email": email, "from": before, "to": role}
             add_event(session, organization_id, actor, "member.role_changed", detail)
-        email = session.get_one(User, user_id).email
         return MemberInfo(user_id, email, org_slug, role)
 
 
@@ -142,7 +143,8 @@ def remove_member(db: Database, org_slug: str, user_id: int, *, actor: str) -> N
     """Take a member out of the organization; refused (Conflict) for the last owner."""
     with db.session() as session:
         organization_id, membership = _locked_membership(session, org_slug, user_id)
-        detail = {"user_id": user_id, "role": membership.role}
+        email = session.get_one(User, user_id).email
+        detail = {"user_id": user_id, "email": email, "role": membership.role}
         session.delete(membership)
         if detail["role"] == "owner":
             _require_an_owner(session, organization_id)

@@ -189,5 +189,6 @@ async def explain(request: Request) -> Response:
         dashboards={d.id: d for d in list_dashboards(found.db, me.org)},
         now=moment.timestamp(),
         leeway=found.settings.token_leeway,
+        revocations=entry.revocations,
     )
     return _render(request, me, checks=checks)

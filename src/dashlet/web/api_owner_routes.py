@@ -166,6 +166,7 @@ def explain(
         dashboards={d.id: d for d in list_dashboards(found.db, who.organization)},
         now=moment.timestamp(),
         leeway=found.settings.token_leeway,
+        revocations=entry.revocations,
     )
     return ExplainOut.of(checks)
 
