@@ -16,7 +16,7 @@ from tests.web.conftest import EmbedWorld
 from tests.web.test_admin_pages import caller, code_of, get
 
 EDIT = "/o/acme/dashboards/sales/edit"
-NEW = "/o/acme/dashboards/new"
+NEW = "/o/acme/new-dashboard"
 
 
 @pytest.fixture
@@ -94,11 +94,11 @@ async def test_the_editor_runs_under_the_admin_pages_policy(api: ApiWorld) -> No
 @pytest.mark.parametrize("role", ["editor", "owner"])
 async def test_the_dashboards_list_links_to_the_editor(api: ApiWorld, role: str) -> None:
     response = await get(api, api.session_caller(role), "/o/acme/dashboards")
-    assert 'href="/o/acme/dashboards/new"' in response.text
+    assert 'href="/o/acme/new-dashboard"' in response.text
     assert 'href="/o/acme/dashboards/sales/edit"' in response.text
 
 
 async def test_a_viewer_sees_no_editor_links(api: ApiWorld) -> None:
     response = await get(api, api.session_caller("viewer"), "/o/acme/dashboards")
-    assert "/dashboards/new" not in response.text
+    assert "/new-dashboard" not in response.text
     assert "/edit" not in response.text

@@ -24,7 +24,7 @@ ROLES = ("owner", "editor", "viewer", "anonymous")
 # test_every_admin_route_is_in_a_role_table keeps these tables complete.
 PAGE_ROUTES = {
     "/o/{org}/dashboards": (f"{ORG}/dashboards", "viewer"),
-    "/o/{org}/dashboards/new": (f"{ORG}/dashboards/new", "editor"),
+    "/o/{org}/new-dashboard": (f"{ORG}/new-dashboard", "editor"),
     "/o/{org}/dashboards/{slug}": (f"{ORG}/dashboards/sales", "viewer"),
     "/o/{org}/dashboards/{slug}/edit": (f"{ORG}/dashboards/sales/edit", "editor"),
     "/o/{org}/dashboards/{slug}/embed": (f"{ORG}/dashboards/sales/embed", "owner"),

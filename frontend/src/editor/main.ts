@@ -1,4 +1,4 @@
-// The dashboard editor page's entry (/o/ORG/dashboards/SLUG/edit and /o/ORG/dashboards/new).
+// The dashboard editor page's entry (/o/ORG/dashboards/SLUG/edit and /o/ORG/new-dashboard).
 // It shares the embed page's card, table and chart renderer; the renderer loads on demand.
 
 import "../page/embed.css";

@@ -1,4 +1,4 @@
-"""``/o/{org}/dashboards/{slug}/edit`` and ``/o/{org}/dashboards/new``: the dashboard editor.
+"""``/o/{org}/dashboards/{slug}/edit`` and ``/o/{org}/new-dashboard``: the dashboard editor.
 
 Editors and owners only. The page is a shell for the editor script (``frontend/src/editor``),
 which reads, previews and saves the dashboard through the editor API (``api_editor_routes``)

@@ -36,8 +36,7 @@ def admin_routes() -> list[BaseRoute]:
         Route("/account/password", admin_account.password_page, methods=GET),
         Route("/account/password", admin_account.change_password, methods=POST),
         Route(ORG + "/dashboards", admin_dashboards.dashboards_page, methods=GET),
-        # Before DASHBOARD, which "new" would otherwise match as a slug.
-        Route(ORG + "/dashboards/new", admin_editor.new_page, methods=GET),
+        Route(ORG + "/new-dashboard", admin_editor.new_page, methods=GET),
         Route(DASHBOARD, admin_dashboards.dashboard_page, methods=GET),
         Route(DASHBOARD + "/edit", admin_editor.edit_page, methods=GET),
         *member_routes(),  # the native view's page and data, framed by the page above
