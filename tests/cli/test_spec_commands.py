@@ -167,3 +167,16 @@ def test_embed_enable_of_an_unknown_dashboard_fails_in_one_line(
         1,
         "Error: Organization 'acme' has no dashboard 'ghost'.\n",
     )
+
+
+def test_dashboards_delete_asks_first_then_deletes(
+    run_dashlet: RunDashlet, acme: str, sales_folder: SpecFolder
+) -> None:
+    run_dashlet("apply", str(sales_folder.path), "--org", acme)
+    kept = run_dashlet("dashboards", "delete", "sales", "--org", acme, input="n\n")
+    assert kept.exit_code == 1
+    assert "sales" in run_dashlet("dashboards", "list", "--org", acme).stdout
+    deleted = run_dashlet("dashboards", "delete", "sales", "--org", acme, "--yes")
+    assert deleted.exit_code == 0
+    assert "Deleted dashboard 'sales'" in deleted.stdout
+    assert "no dashboards yet" in run_dashlet("dashboards", "list", "--org", acme).stdout

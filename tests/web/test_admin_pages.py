@@ -37,6 +37,7 @@ PAGE_ROUTES = {
     "/o/{org}/sources/{source_id:int}": (f"{ORG}/sources/1", "editor"),
 }
 FORM_ROUTES = {
+    "/o/{org}/dashboards/{slug}/delete": (f"{ORG}/dashboards/sales/delete", "editor"),
     "/o/{org}/dashboards/{slug}/embed": (f"{ORG}/dashboards/sales/embed", "owner"),
     "/o/{org}/dashboards/{slug}/embed/preview": (f"{ORG}/dashboards/sales/embed/preview", "owner"),
     "/o/{org}/embedding/secret/reveal": (f"{ORG}/embedding/secret/reveal", "owner"),
@@ -341,3 +342,20 @@ async def test_a_rotation_keeps_old_embeds_working_for_the_grace_window(api: Api
     assert rotated.headers["location"] == f"{ORG}/embedding?notice=secret_rotated"
     assert (await api.client.get(api.world.page_url(old))).status_code == 200
     assert "keeps working until" in (await get(api, owner, f"{ORG}/embedding")).text
+
+
+async def test_a_dashboard_is_deleted_only_when_its_slug_is_typed(api: ApiWorld) -> None:
+    editor = api.session_caller("editor")
+    page = await get(api, editor, f"{ORG}/dashboards/sales")
+    assert 'action="/o/acme/dashboards/sales/delete"' in page.text
+    unconfirmed = await post(api, editor, f"{ORG}/dashboards/sales/delete", confirm="sale")
+    assert (unconfirmed.status_code, code_of(unconfirmed)) == (422, "invalid_request")
+    assert api.world.dashboard().slug == "sales"
+    deleted = await post(api, editor, f"{ORG}/dashboards/sales/delete", confirm="sales")
+    assert deleted.headers["location"] == f"{ORG}/dashboards?notice=dashboard_deleted"
+    assert (await get(api, editor, f"{ORG}/dashboards/sales")).status_code == 404
+
+
+async def test_a_viewer_is_offered_no_delete_form(api: ApiWorld) -> None:
+    page = await get(api, api.session_caller("viewer"), f"{ORG}/dashboards/sales")
+    assert "/delete" not in page.text

@@ -219,3 +219,21 @@ async def test_signing_an_undeclared_variable_is_refused(api: ApiWorld) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "unknown_variable"
+
+
+async def test_a_deleted_dashboard_is_gone_and_its_embeds_are_refused(api: ApiWorld) -> None:
+    token = api.world.sign()
+    assert (await api.client.get(api.world.page_url(token))).status_code == 200
+    caller = api.key_caller("editor")
+    deleted = await api.call(caller, "DELETE", f"{ORG}/dashboards/sales")
+    assert deleted.status_code == 204
+    assert (await api.call(caller, "GET", f"{ORG}/dashboards/sales")).status_code == 404
+    refused = await api.client.get(api.world.chart_url("total"), params={"embed_token": token})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (404, "not_found")
+    (event,) = [e for e in list_events(api.db, "acme") if e.action == "dashboard.deleted"]
+    assert event.actor == caller.name
+
+
+async def test_deleting_an_unknown_dashboard_is_not_found(api: ApiWorld) -> None:
+    response = await api.call(api.key_caller("editor"), "DELETE", f"{ORG}/dashboards/nope")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")

@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Route
 
 from dashlet.auth.api_keys import create_api_key
+from dashlet.spec.edit import save_document
 from dashlet.store.revocations import add_revocation
 from dashlet.store.sources import list_sources
 from dashlet.web.app import routes
@@ -43,6 +44,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", f"{ORG}/dashboards/apply"): "editor",
     ("POST", f"{ORG}/dashboards/convert"): "editor",
     ("GET", f"{ORG}/dashboards/{{dashboard}}"): "viewer",
+    ("DELETE", f"{ORG}/dashboards/{{dashboard}}"): "editor",
     ("GET", f"{ORG}/dashboards/{{dashboard}}/embed"): "owner",
     ("PATCH", f"{ORG}/dashboards/{{dashboard}}/embed"): "owner",
     ("POST", f"{ORG}/dashboards/{{dashboard}}/sign"): "owner",
@@ -101,6 +103,14 @@ def _fresh_member(api: ApiWorld) -> dict[str, Any]:
     return {"user_id": api.member("viewer").user_id}
 
 
+def _fresh_dashboard(api: ApiWorld) -> dict[str, Any]:
+    slug = f"spare-{next(SERIAL)}"
+    chart = "{slug: n, title: N, type: number, value: n, sql: SELECT 1 AS n}"
+    text = f"slug: {slug}\ntitle: Spare\nsource: warehouse\ncharts:\n  - {chart}\n"
+    save_document(api.db, api.org, slug, text)
+    return {"dashboard": slug}
+
+
 def _fresh_key(api: ApiWorld) -> dict[str, Any]:
     return {"key_id": create_api_key(api.db, api.org, "spare", "viewer", actor="tests")[0].id}
 
@@ -155,6 +165,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("DELETE", f"{ORG}/members/{{user_id}}"): Example(path_values=_fresh_member),
     ("POST", f"{ORG}/api-keys"): Example(body=lambda api: {"name": "ci", "role": "viewer"}),
     ("DELETE", f"{ORG}/api-keys/{{key_id}}"): Example(path_values=_fresh_key),
+    ("DELETE", f"{ORG}/dashboards/{{dashboard}}"): Example(path_values=_fresh_dashboard),
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from dashlet.cli.context import (
+    CLI_ACTOR,
     audit,
     dashlet_command,
     data_dir_option,
@@ -21,11 +22,16 @@ from dashlet.config import Settings
 from dashlet.errors import SpecError
 from dashlet.spec.apply import apply_folder
 from dashlet.spec.tenancy import TenancyReport, require_fail_closed
-from dashlet.store.dashboards import get_dashboard, list_dashboards, set_embed_settings
+from dashlet.store.dashboards import (
+    delete_dashboard,
+    get_dashboard,
+    list_dashboards,
+    set_embed_settings,
+)
 from dashlet.store.definitions import DashboardDef
 from dashlet.web.api_models import DashboardOut
 
-dashboards_group = click.Group("dashboards", help="List an organization's dashboards.")
+dashboards_group = click.Group("dashboards", help="List or delete an organization's dashboards.")
 embed_group = click.Group("embed", help="Turn embedding on or off for one dashboard.")
 
 
@@ -73,6 +79,22 @@ def dashboards_list(settings: Settings, org_slug: str, as_json: bool) -> None:
         embed = "embedding on" if d.embed.enabled else "embedding off"
         charts = f"{len(d.charts)} chart{'s' if len(d.charts) != 1 else ''}"
         click.echo(f"{d.id:>5}  {d.slug}  {d.title!r}  {charts}, {embed}")
+
+
+@dashlet_command(dashboards_group, "delete")
+@click.argument("slug")
+@click.option("--org", "org_slug", required=True, help="Organization slug.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def dashboards_delete(settings: Settings, slug: str, org_slug: str, yes: bool) -> None:
+    """Delete a dashboard with its charts, variables, usage and revocation rules."""
+    db = database(settings)
+    dashboard = get_dashboard(db, org_slug, slug)
+    if not yes:
+        click.confirm(
+            f"Delete {dashboard.title!r} ({slug})? Its embeds are refused at once.", abort=True
+        )
+    delete_dashboard(db, org_slug, slug, actor=CLI_ACTOR)
+    click.echo(f"Deleted dashboard {slug!r} of {org_slug!r}; its embeds are refused from now on.")
 
 
 @dashlet_command(embed_group, "enable")

@@ -35,6 +35,7 @@ ACTIONS = (
     "api_key.created",
     "api_key.revoked",
     "dashboards.applied",
+    "dashboard.deleted",
     "source.created",
     "source.updated",
 )

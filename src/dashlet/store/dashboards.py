@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashlet.errors import NotFound
+from dashlet.store.audit import add_event
 from dashlet.store.database import Database
 from dashlet.store.definitions import (
     ChartDef,
@@ -101,6 +102,20 @@ def get_dashboard_by_id(db: Database, dashboard_id: int) -> DashboardDef:
         if dashboard is None:
             raise NotFound(f"There is no dashboard {dashboard_id}.")
         return dashboard_def(db, session, dashboard)
+
+
+def delete_dashboard(db: Database, org_slug: str, slug: str, *, actor: str) -> None:
+    """Delete a dashboard with its charts, variables, usage and revocation rules, audited.
+
+    Its embeds fail at once (``not_found``, in every worker: the change notifier); its data
+    source stays. The audit event keeps what it was: slug, title and last version.
+    """
+    with db.session() as session:
+        org = find_organization(session, org_slug)
+        dashboard = find_dashboard(session, org, slug)
+        detail = {"dashboard": slug, "title": dashboard.title, "version": dashboard.version}
+        session.delete(dashboard)
+        add_event(session, org.id, actor, "dashboard.deleted", detail)
 
 
 def set_embed_settings(

@@ -1,4 +1,4 @@
-"""``/o/{org}/dashboards``: the list, and the native view (the dashboard page in a frame).
+"""``/o/{org}/dashboards``: the list, the native view (the dashboard page in a frame), delete.
 
 The frame is ``member_routes``' ``/view``: the embed page's renderer and filters, authorized by
 the session, every variable editable. ``var.NAME`` parameters given to this page pass through
@@ -13,8 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dashlet.auth.roles import Action
+from dashlet.errors import DashletError
+from dashlet.store import dashboards as stored
 from dashlet.store.dashboards import get_dashboard, list_dashboards
-from dashlet.web.admin_pages import admin_view, member, page
+from dashlet.web.admin_pages import admin_view, form_fields, member, page, redirect
 from dashlet.web.data_routes import VARIABLE_PREFIX
 from dashlet.web.embed_routes import services
 
@@ -49,3 +51,16 @@ async def dashboard_page(request: Request) -> Response:
         "may_embed": me.may(Action.MANAGE_EMBED),
     }
     return page(request, "dashboard.html", context)
+
+
+@admin_view
+async def delete_dashboard(request: Request) -> Response:
+    """Delete the dashboard once its slug is typed to confirm; back to the list."""
+    form = await form_fields(request)
+    me = member(request, Action.APPLY_DASHBOARDS, form)
+    slug = request.path_params["slug"]
+    if form.get("confirm", "").strip() != slug:
+        message = f"Type the dashboard's slug ({slug}) to confirm; nothing was deleted."
+        raise DashletError(message, code="invalid_request")
+    stored.delete_dashboard(services(request).db, me.org, slug, actor=me.principal.actor)
+    return redirect(f"/o/{me.org}/dashboards", "dashboard_deleted")

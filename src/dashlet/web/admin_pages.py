@@ -40,6 +40,7 @@ NOTICES = {
     "revocation_removed": "The revocation rule was removed.",
     "embedding_saved": "Embedding settings were saved.",
     "embed_saved": "This dashboard's embed settings were saved.",
+    "dashboard_deleted": "The dashboard was deleted; its embeds are refused from now on.",
     "member_added": "The member was added.",
     "member_changed": "The member's role was changed.",
     "member_removed": "The member was removed.",

@@ -39,6 +39,7 @@ def admin_routes() -> list[BaseRoute]:
         Route(ORG + "/new-dashboard", admin_editor.new_page, methods=GET),
         Route(DASHBOARD, admin_dashboards.dashboard_page, methods=GET),
         Route(DASHBOARD + "/edit", admin_editor.edit_page, methods=GET),
+        Route(DASHBOARD + "/delete", admin_dashboards.delete_dashboard, methods=POST),
         *member_routes(),  # the native view's page and data, framed by the page above
         Route(DASHBOARD + "/embed", admin_embed_panel.embed_panel, methods=GET),
         Route(DASHBOARD + "/embed", admin_embed_panel.save_embed_settings, methods=POST),

@@ -59,6 +59,18 @@ def dashboard(
     return DashboardOut.model_validate(found)
 
 
+def delete(
+    request: Request,
+    dashboard: DashboardSlug,
+    who: Annotated[Principal, authorize(Action.APPLY_DASHBOARDS)],
+) -> None:
+    """Delete the dashboard with its charts, variables, usage and revocation rules.
+
+    Its embeds are refused (`not_found`) from the next request on; its data source stays.
+    """
+    stored.delete_dashboard(services(request).db, who.organization, dashboard, actor=who.actor)
+
+
 def apply(
     request: Request, body: ApplyIn, who: Annotated[Principal, authorize(Action.APPLY_DASHBOARDS)]
 ) -> ApplyOut:

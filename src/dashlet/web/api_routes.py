@@ -74,6 +74,7 @@ TABLE: list[tuple[str, str, Callable[..., Any], int]] = [
     ("POST", f"{ORG}/dashboards/apply", dashboards.apply, 200),
     ("POST", f"{ORG}/dashboards/convert", editor.convert, 200),
     ("GET", f"{ORG}/dashboards/{{dashboard}}", dashboards.dashboard, 200),
+    ("DELETE", f"{ORG}/dashboards/{{dashboard}}", dashboards.delete, 204),
     ("GET", f"{ORG}/dashboards/{{dashboard}}/embed", dashboards.embed_settings, 200),
     ("PATCH", f"{ORG}/dashboards/{{dashboard}}/embed", dashboards.change_embed_settings, 200),
     ("GET", f"{ORG}/dashboards/{{dashboard}}/document", editor.document, 200),
