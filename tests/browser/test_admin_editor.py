@@ -329,3 +329,12 @@ def test_the_embed_page_loads_no_editor_code(tab: Tab, live: Live) -> None:
     assert scripts
     assert not [url for url in scripts if "admin-editor" in url]
     assert tab.page.evaluate("typeof window.dashletEditor") == "undefined"
+
+
+def test_yaml_the_form_cannot_show_stays_in_the_yaml_tab(editor: Page) -> None:
+    editor.get_by_role("tab", name="YAML").click()
+    text = editor.get_by_label("The dashboard as its dashboards-as-code file")
+    text.fill("slug: x\ntitle: X\nsource: warehouse\ncharts: 5\n")
+    editor.get_by_role("tab", name="Form").click()
+    expect(editor.locator(".editor-status")).to_contain_text("lists of mappings")
+    expect(editor.get_by_role("tab", name="YAML")).to_have_attribute("aria-selected", "true")

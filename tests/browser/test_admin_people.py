@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import jwt
 import pytest
@@ -57,7 +58,7 @@ def owner_page(tab: Tab, org: AdminOrg) -> Page:
 
 
 def token(org: AdminOrg, secret: str, **claims: object) -> str:
-    dashboard = get_dashboard(org.db, ORG, "shop")
+    dashboard = get_dashboard(org.db, org.slug, "shop")
     payload = {
         "organization": dashboard.organization_id,
         "dashboard": dashboard.id,
@@ -70,7 +71,7 @@ def token(org: AdminOrg, secret: str, **claims: object) -> str:
 
 def status_of(page: Page, org: AdminOrg, signed: str) -> int:
     return page.request.get(
-        f"{org.live.base_url}/d/{ORG}/shop/charts/total.json?embed_token={signed}"
+        f"{org.live.base_url}/d/{org.slug}/shop/charts/total.json?embed_token={signed}"
     ).status
 
 
@@ -186,3 +187,21 @@ def test_a_revocation_rule_refuses_a_token_and_the_explainer_says_why(
     failed = owner_page.locator(".checks .check-failed")
     expect(failed).to_have_count(1)
     expect(failed).to_contain_text("leaked-7")
+
+
+def test_an_editor_deletes_a_dashboard_after_typing_its_slug(
+    tab: Tab, make_admin_org: Callable[[str], AdminOrg], tmp_path: Path
+) -> None:
+    doomed = make_admin_org("doomed")
+    apply_folder(doomed.db, write_workspace(tmp_path / "workspace"), doomed.slug)
+    signed = token(doomed, reveal_secret(doomed.db, doomed.slug))
+    assert status_of(tab.page, doomed, signed) == 200
+    sign_in(tab.page, doomed, "editor")
+    tab.page.goto(doomed.url("/dashboards/shop"))
+    tab.page.get_by_text("Delete this dashboard").click()
+    tab.page.get_by_label(re.compile("to confirm")).fill("shop")
+    tab.page.once("dialog", lambda dialog: dialog.accept())
+    tab.page.get_by_role("button", name="Delete dashboard").click()
+    tab.page.wait_for_url("**notice=dashboard_deleted")
+    expect(tab.page.get_by_text("No dashboards yet")).to_be_visible()
+    assert status_of(tab.page, doomed, signed) == 404

@@ -10,7 +10,7 @@ import type { EditorConfig } from "./config";
 import { button, el, fieldId } from "./dom";
 import { type FormContext, chartsSection, dashboardFields, refreshUsageKey, variablesSection } from "./forms";
 import { layoutPreview } from "./layout";
-import { type ChartDoc, type DashboardDoc, blankDocument, fingerprint, ordered } from "./model";
+import { type ChartDoc, type DashboardDoc, blankDocument, fingerprint, isDocument, ordered } from "./model";
 import { PreviewPanel } from "./preview";
 import { clearFields, markFields, problemList } from "./problems";
 
@@ -198,7 +198,13 @@ export class Editor implements FormContext {
           this.serverYaml?.print === print ? this.serverYaml.text : (await this.api.convert({ document: ordered(this.document) })).yaml;
         this.yaml.value = this.yamlShown;
       } else if (this.yamlEdited()) {
-        this.document = (await this.api.convert({ yaml: this.yaml.value })).document;
+        const read = (await this.api.convert({ yaml: this.yaml.value })).document;
+        if (!isDocument(read)) {
+          const why = "The form can show a dashboard whose variables and charts are lists of mappings; correct the YAML first.";
+          this.showProblems(why, []);
+          return;
+        }
+        this.document = read;
         this.render();
       }
     } catch (error) {
