@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import httpx
 import pytest
 
 from dashlet.spec.export import export_organization
@@ -35,6 +36,16 @@ def chart(document: dict[str, Any], slug: str) -> dict[str, Any]:
     return found
 
 
+async def put_document(api: ApiWorld, body: dict[str, Any], role: str = "editor") -> httpx.Response:
+    """``PUT .../sales/document`` as a new API key of ``role``."""
+    return await api.call(api.key_caller(role), "PUT", DOCUMENT, body)
+
+
+async def preview(api: ApiWorld, body: dict[str, Any]) -> httpx.Response:
+    """``POST .../sales/preview`` as an editor."""
+    return await api.call(api.key_caller("editor"), "POST", PREVIEW, body)
+
+
 async def test_the_document_is_the_file_dashlet_export_writes(api: ApiWorld, tmp_path: Any) -> None:
     body = await read(api)
     exported = export_organization(api.db, "acme", tmp_path).files["dashboards/sales.yaml"]
@@ -49,10 +60,8 @@ async def test_the_document_is_the_file_dashlet_export_writes(api: ApiWorld, tmp
 
 async def test_saving_the_document_unchanged_changes_nothing(api: ApiWorld) -> None:
     body = await read(api)
-    saved = await api.call(
-        api.key_caller("editor"),
-        "PUT",
-        DOCUMENT,
+    saved = await put_document(
+        api,
         {"document": body["document"], "base_version": body["version"]},
     )
     assert saved.status_code == 200, saved.text
@@ -66,10 +75,8 @@ async def test_a_saved_chart_change_is_served_to_embeds(api: ApiWorld) -> None:
     chart(document, "total")["title"] = "Total revenue"
     chart(document, "total")["type"] = "table"
     del chart(document, "total")["value"]
-    saved = await api.call(
-        api.key_caller("editor"),
-        "PUT",
-        DOCUMENT,
+    saved = await put_document(
+        api,
         {"document": document, "base_version": body["version"]},
     )
     assert saved.json()["dashboards"]["updated"] == ["sales"]
@@ -85,7 +92,7 @@ async def test_a_save_is_checked_as_apply_checks_a_file(api: ApiWorld) -> None:
         "SELECT SUM(amount) AS revenue FROM orders WHERE tenant_id = :NOPE"
     )
     chart(document, "by_region")["type"] = "pie"
-    saved = await api.call(api.key_caller("editor"), "PUT", DOCUMENT, {"document": document})
+    saved = await put_document(api, {"document": document})
     assert saved.status_code == 422
     problems = saved.json()["error"]["problems"]
     assert {p["field"] for p in problems} >= {"charts[1].sql", "charts[0].label"}
@@ -96,17 +103,15 @@ async def test_a_save_is_checked_as_apply_checks_a_file(api: ApiWorld) -> None:
 async def test_yaml_text_is_saved_the_same_way(api: ApiWorld) -> None:
     body = await read(api)
     text = body["yaml"].replace("title: Sales\n", "title: Sales (edited)\n")
-    saved = await api.call(api.key_caller("editor"), "PUT", DOCUMENT, {"yaml": text})
+    saved = await put_document(api, {"yaml": text})
     assert saved.json()["changed"] is True
     assert api.world.dashboard().title == "Sales (edited)"
 
 
 async def test_a_document_and_yaml_together_are_refused(api: ApiWorld) -> None:
     body = await read(api)
-    saved = await api.call(
-        api.key_caller("editor"),
-        "PUT",
-        DOCUMENT,
+    saved = await put_document(
+        api,
         {"document": body["document"], "yaml": body["yaml"]},
     )
     assert saved.status_code == 422
@@ -136,9 +141,7 @@ async def test_a_dry_run_reports_and_keeps_nothing(api: ApiWorld) -> None:
     body = await read(api)
     document = copy.deepcopy(body["document"])
     document["title"] = "Not kept"
-    checked = await api.call(
-        api.key_caller("editor"), "PUT", DOCUMENT, {"document": document, "dry_run": True}
-    )
+    checked = await put_document(api, {"document": document, "dry_run": True})
     assert checked.json()["dashboards"]["updated"] == ["sales"]
     assert api.world.dashboard().title == "Sales"
 
@@ -146,7 +149,7 @@ async def test_a_dry_run_reports_and_keeps_nothing(api: ApiWorld) -> None:
 async def test_the_slug_cannot_change_in_the_editor(api: ApiWorld) -> None:
     body = await read(api)
     document = {**body["document"], "slug": "sales-copy"}
-    saved = await api.call(api.key_caller("editor"), "PUT", DOCUMENT, {"document": document})
+    saved = await put_document(api, {"document": document})
     assert saved.status_code == 422
     assert saved.json()["error"]["problems"][0]["field"] == "slug"
 
@@ -178,12 +181,12 @@ async def test_a_new_dashboard_is_created_from_its_document(api: ApiWorld) -> No
     assert again.status_code == 409
 
 
-async def test_an_editor_cannot_turn_on_embedding_by_saving(api: ApiWorld) -> None:
+async def test_only_an_owner_changes_embed_settings_by_saving(api: ApiWorld) -> None:
     body = await read(api)
     document = copy.deepcopy(body["document"])
     document["embed"]["allow_csv"] = False
-    editor = await api.call(api.key_caller("editor"), "PUT", DOCUMENT, {"document": document})
-    owner = await api.call(api.key_caller("owner"), "PUT", DOCUMENT, {"document": document})
+    editor = await put_document(api, {"document": document})
+    owner = await put_document(api, {"document": document}, role="owner")
     assert editor.status_code == 403
     assert owner.status_code == 200
     assert api.world.dashboard().embed.allow_csv is False
@@ -210,10 +213,8 @@ async def test_the_preview_runs_the_unsaved_sql_with_typed_test_values(api: ApiW
     chart(document, "total")["sql"] = (
         "SELECT COUNT(*) AS orders, SUM(amount) AS revenue FROM orders WHERE tenant_id = :TENANT"
     )
-    previewed = await api.call(
-        api.key_caller("editor"),
-        "POST",
-        PREVIEW,
+    previewed = await preview(
+        api,
         {"document": document, "chart": "total", "values": {"TENANT": "2"}},
     )
     assert previewed.status_code == 200, previewed.text
@@ -226,10 +227,8 @@ async def test_the_preview_runs_the_unsaved_sql_with_typed_test_values(api: ApiW
 
 async def test_a_test_value_of_the_wrong_type_is_refused_by_name(api: ApiWorld) -> None:
     body = await read(api)
-    previewed = await api.call(
-        api.key_caller("editor"),
-        "POST",
-        PREVIEW,
+    previewed = await preview(
+        api,
         {"document": body["document"], "chart": "total", "values": {"TENANT": "two"}},
     )
     assert previewed.status_code == 400
@@ -240,16 +239,12 @@ async def test_a_problem_in_another_chart_does_not_stop_a_preview(api: ApiWorld)
     body = await read(api)
     document = copy.deepcopy(body["document"])
     chart(document, "by_region")["sql"] = "SELECT :UNDECLARED"
-    ok = await api.call(
-        api.key_caller("editor"),
-        "POST",
-        PREVIEW,
+    ok = await preview(
+        api,
         {"document": document, "chart": "total", "values": {"TENANT": "1"}},
     )
-    refused = await api.call(
-        api.key_caller("editor"),
-        "POST",
-        PREVIEW,
+    refused = await preview(
+        api,
         {"document": document, "chart": "by_region", "values": {"TENANT": "1"}},
     )
     assert ok.status_code == 200
@@ -259,10 +254,8 @@ async def test_a_problem_in_another_chart_does_not_stop_a_preview(api: ApiWorld)
 
 async def test_a_failing_query_in_a_preview_is_a_clear_refusal(api: ApiWorld) -> None:
     body = await read(api)
-    previewed = await api.call(
-        api.key_caller("editor"),
-        "POST",
-        PREVIEW,
+    previewed = await preview(
+        api,
         {"document": body["document"], "chart": "broken", "values": {"TENANT": "1"}},
     )
     error = previewed.json()["error"]
